@@ -1,0 +1,30 @@
+/// Why the database cannot be used; messages say what to do and never hold personal data.
+public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        /// The integrity check failed or the file is not a database: it is never written to.
+        case damaged
+        /// The file cannot be opened or created (permissions, missing folder, full disk).
+        case unavailable
+        /// A reference number could not be allocated (the year's sequence is full).
+        case sequenceExhausted
+    }
+
+    public let code: Code
+    public let detail: String
+
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String {
+        switch code {
+        case .damaged:
+            "the database is damaged (\(detail)); it was not written to. Restore it from a backup or move it aside and ask support"
+        case .unavailable:
+            "the database cannot be opened (\(detail))"
+        case .sequenceExhausted:
+            "no reference number is left for this year (\(detail))"
+        }
+    }
+}

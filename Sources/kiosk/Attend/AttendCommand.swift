@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import Logging
+
+/// `kiosk attend`: the applicant form on this terminal.
+struct AttendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attend",
+        abstract: "Run the applicant form on this terminal (the default command).",
+        discussion: """
+            One question per prompt. At any prompt the applicant can type back, help, review or \
+            cancel. Unfinished applications live in memory only and are dropped after the idle \
+            timeout or at end of input. On a terminal, Ctrl-C, Ctrl-Z and Ctrl-\\ do not stop \
+            the kiosk; stop it with its service manager.
+            """
+    )
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Skip the language menu and use this language (uk, en or lt).")
+    var lang: Language?
+
+    @Option(help: "The form to fill (a file forms/ID.json); default: the config's form.")
+    var form: String?
+
+    @Flag(help: "Exit after one stored application or at end of input.")
+    var once = false
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp("Seconds without input before an unfinished application is dropped (default: config, 120).", valueName: "seconds"))
+    var idleTimeout: Int?
+
+    func validate() throws {
+        if let idleTimeout, !(1...86_400).contains(idleTimeout) {
+            throw ValidationError("--idle-timeout must be between 1 and 86400 seconds")
+        }
+    }
+
+    func run() throws {
+        KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
+        let context = try KioskContext.load(data)
+        let form = try context.resources.form(form ?? context.config.form)
+        if let lang, !form.definition.languages.contains(lang) {
+            throw ValidationError("the form \(form.definition.id) is not translated into \(lang.rawValue)")
+        }
+        let database = try context.folder.openDatabase()
+        var loop = AttendLoop(
+            form: form, resources: context.resources, center: context.config.center, database: database,
+            fixedLanguage: lang, once: once,
+            idleTimeout: .seconds(idleTimeout ?? context.config.idleTimeoutSeconds),
+            logger: Logger(label: "kiosk.attend"))
+        try loop.run()
+    }
+}
+
+extension Language: ExpressibleByArgument {}

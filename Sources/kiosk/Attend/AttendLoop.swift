@@ -1,0 +1,197 @@
+import Foundation
+import KioskCore
+import KioskStore
+import KioskTerminal
+import Logging
+
+/// The kiosk's applicant loop: welcome, language, the form, the review, the reference
+/// number, and back to the welcome screen for the next person.
+///
+/// Drafts live only in the `FormSession` value of one pass: a timeout, a cancel or end of
+/// input drops it, and the screen and scrollback are cleared before the next person.
+struct AttendLoop {
+    let form: KioskResources.LoadedForm
+    let resources: KioskResources
+    let center: String
+    let database: AppDatabase
+    let fixedLanguage: Language?
+    let once: Bool
+    let idleTimeout: Duration
+    let logger: Logger
+
+    private let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 512)
+    private let writer = TerminalWriter(fileDescriptor: STDOUT_FILENO)
+    private let isTerminal = TerminalControl.isTerminal(STDIN_FILENO)
+    /// When input last ended, to back off if a hung-up tty keeps reporting end of input.
+    private var lastEndOfInput: ContinuousClock.Instant?
+
+    init(
+        form: KioskResources.LoadedForm, resources: KioskResources, center: String, database: AppDatabase,
+        fixedLanguage: Language?, once: Bool, idleTimeout: Duration, logger: Logger
+    ) {
+        self.form = form
+        self.resources = resources
+        self.center = center
+        self.database = database
+        self.fixedLanguage = fixedLanguage
+        self.once = once
+        self.idleTimeout = idleTimeout
+        self.logger = logger
+    }
+
+    /// How one applicant's visit ended.
+    enum VisitEnd {
+        case stored, dropped, endOfInput
+    }
+
+    mutating func run() throws {
+        let mode = try TerminalControl.enterKioskMode(STDIN_FILENO)
+        defer { try? mode.restore() }
+        if isTerminal {
+            try TerminalControl.ignoreJobControlSignals()
+        } else {
+            signal(SIGPIPE, SIG_IGN)
+        }
+        logger.info("kiosk attend started", metadata: ["center": "\(center)", "form": "\(form.definition.id)"])
+        while true {
+            let end = try visit()
+            if end == .endOfInput && (once || !isTerminal) { return }
+            if end == .stored && once { return }
+            if end == .endOfInput { backOffAfterEndOfInput() }
+        }
+    }
+
+    // MARK: - One visit
+
+    private mutating func visit() throws -> VisitEnd {
+        try writer.clearScreen()
+        if isTerminal {
+            // Typeahead from the previous person must not answer the next person's questions.
+            TerminalControl.discardPendingInput(STDIN_FILENO)
+            reader.discardBuffered()
+        }
+        let language: Language
+        if let fixedLanguage {
+            language = fixedLanguage
+        } else {
+            guard let chosen = try chooseLanguage() else { return .endOfInput }
+            language = chosen
+        }
+        guard let strings = resources.strings[language] else { return .dropped }
+        let screen = AttendScreen(strings: strings)
+        var session = FormSession(
+            form: form.definition, catalog: resources.catalog, strings: strings,
+            today: CalendarDate(date: Date(), timeZone: .current))
+        var step = session.start()
+        while true {
+            switch step {
+            case .submit(let draft):
+                if let reference = store(draft) {
+                    try show(screen.stored(reference: reference, bringToDesk: form.definition.bringToDesk.resolve(language)))
+                    // Leave the number on screen until Enter or the idle timeout, then clear it.
+                    let event = reader.readLine(timeout: idleTimeout)
+                    if event == .timeout { logger.info("reference screen timed out") }
+                    try writer.clearScreen()
+                    return event == .endOfInput && !once ? .endOfInput : .stored
+                }
+                step = session.storeFailed(message: strings.format("error.store_failed"))
+                continue
+            case .cancelled:
+                try show(screen.lines(for: step))
+                return .dropped
+            default:
+                try show(screen.lines(for: step))
+            }
+            try writer.write(AttendScreen.prompt)
+            switch reader.readLine(timeout: idleTimeout) {
+            case .line(let line):
+                step = session.handle(line)
+            case .rejected(let rejection):
+                try writer.writeLine("! " + screen.text(Self.key(for: rejection), ["limit": "\(reader.maxLineBytes)"]))
+            case .timeout:
+                logger.info("idle timeout: unfinished application dropped")
+                try writer.writeLine("")
+                return .dropped
+            case .endOfInput:
+                logger.info("end of input: unfinished application dropped")
+                return .endOfInput
+            }
+        }
+    }
+
+    /// Stores the draft; the reference is shown only after the commit returned.
+    private func store(_ draft: ApplicationDraft) -> String? {
+        let today = CalendarDate(date: Date(), timeZone: .current)
+        do {
+            let stored = try database.submit(
+                draft, formSHA256: form.sha256, center: center, year: today.year, at: Date())
+            logger.info("application stored", metadata: ["reference": "\(stored.reference)", "form": "\(draft.formID)"])
+            return stored.reference
+        } catch {
+            // The error text names the database problem, never the answers.
+            logger.error("application not stored: \(error)")
+            return nil
+        }
+    }
+
+    // MARK: - Welcome
+
+    /// Shows the welcome screen until a language is chosen; nil at end of input.
+    private mutating func chooseLanguage() throws -> Language? {
+        let languages = form.definition.languages
+        let all = languages.compactMap { resources.strings[$0] }
+        try show(
+            AttendScreen.welcome(
+                title: [form.definition.title.resolve(languages[0])] + all.map { $0.format("welcome.title") },
+                intro: all.map { $0.format("welcome.intro") },
+                choose: all.map { $0.format("welcome.choose_language") }.joined(separator: " / "),
+                languages: languages))
+        while true {
+            try writer.write(AttendScreen.prompt)
+            switch reader.readLine(timeout: nil) {
+            case .line(let line):
+                if let language = Self.language(line, among: languages) { return language }
+                try writer.writeLine("! " + all.map { TerminalText.escape($0.format("welcome.invalid_language")) }.joined(separator: " / "))
+            case .rejected(let rejection):
+                let key = Self.key(for: rejection)
+                try writer.writeLine(
+                    "! " + all.map { AttendScreen(strings: $0).text(key, ["limit": "\(reader.maxLineBytes)"]) }
+                        .joined(separator: " / "))
+            case .timeout:
+                continue
+            case .endOfInput:
+                return nil
+            }
+        }
+    }
+
+    /// A language by its menu number, its code or its own name.
+    static func language(_ input: String, among languages: [Language]) -> Language? {
+        let key = input.trimmingCharacters(in: .whitespaces).lowercased()
+        if let number = Int(key), languages.indices.contains(number - 1) { return languages[number - 1] }
+        return languages.first { $0.rawValue == key || $0.nativeName.lowercased() == key }
+    }
+
+    static func key(for rejection: LineRejection) -> String {
+        switch rejection {
+        case .tooLong: "input.too_long"
+        case .invalidUTF8: "input.invalid_utf8"
+        case .controlCharacter: "input.control_characters"
+        }
+    }
+
+    // MARK: - Output
+
+    private func show(_ lines: [String]) throws {
+        try writer.write(lines.map { $0 + "\n" }.joined())
+    }
+
+    /// On a tty that keeps reporting end of input (hung up), wait instead of spinning.
+    private mutating func backOffAfterEndOfInput() {
+        let now = ContinuousClock.now
+        if let last = lastEndOfInput, now - last < .seconds(1) {
+            Thread.sleep(forTimeInterval: 1)
+        }
+        lastEndOfInput = now
+    }
+}

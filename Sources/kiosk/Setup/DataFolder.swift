@@ -1,0 +1,55 @@
+import Foundation
+import KioskStore
+
+/// The kiosk's data folder: `kiosk.sqlite`, `keys/`, `outbox/`, `sent/` and `config.json`.
+///
+/// Created on first use (mode 0700: it holds personal data) with the demo center's
+/// configuration, so `swift run kiosk` works on a fresh clone with no setup.
+struct DataFolder {
+    let url: URL
+
+    var databasePath: String { url.appendingPathComponent("kiosk.sqlite").path }
+    var configURL: URL { url.appendingPathComponent("config.json") }
+
+    /// The folder chosen by --data-dir, else KIOSK_DATA_DIR, else ./kiosk-data.
+    static func resolve(option: String?, environment: [String: String]) -> DataFolder {
+        let path = option ?? environment["KIOSK_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "kiosk-data"
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return DataFolder(url: url.standardizedFileURL)
+    }
+
+    /// Creates the folder and a demo configuration if they are missing; never overwrites.
+    func prepare() throws(SetupError) {
+        let manager = FileManager.default
+        do {
+            if !manager.fileExists(atPath: url.path) {
+                try manager.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            if !manager.fileExists(atPath: configURL.path) {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                try encoder.encode(KioskConfig.demo).write(to: configURL, options: [.atomic, .withoutOverwriting])
+            }
+        } catch {
+            throw SetupError("cannot prepare the data folder \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    func loadConfig() throws(SetupError) -> KioskConfig {
+        let data: Data
+        do {
+            data = try Data(contentsOf: configURL)
+        } catch {
+            throw SetupError("cannot read \(configURL.path): \(error.localizedDescription)")
+        }
+        return try KioskConfig.decode(data, file: configURL.path)
+    }
+
+    func openDatabase() throws(SetupError) -> AppDatabase {
+        do {
+            return try AppDatabase.open(at: databasePath)
+        } catch {
+            throw SetupError("\(databasePath): \(error)")
+        }
+    }
+}

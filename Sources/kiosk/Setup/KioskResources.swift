@@ -1,0 +1,105 @@
+import Foundation
+import KioskCore
+import KioskCrypto
+
+/// Everything under the operator's `Kiosk/` folder, loaded and checked at start.
+///
+/// A broken file stops the kiosk with a message naming the file, the place and the problem,
+/// before any applicant sees a screen.
+struct KioskResources {
+    /// A form definition with the SHA-256 of the exact bytes it was read from.
+    struct LoadedForm {
+        let definition: FormDefinition
+        let sha256: String
+    }
+
+    let directory: URL
+    /// How the folder was found, for `kiosk status` (e.g. "--kiosk-dir", "./Kiosk").
+    let source: String
+    let forms: [String: LoadedForm]
+    let catalog: UnitCatalog
+    let strings: [Language: InterfaceStrings]
+
+    /// Finds the folder: --kiosk-dir, the config's kiosk_dir, ./Kiosk, then the installed share folders.
+    static func locate(option: String?, config: KioskConfig) throws(SetupError) -> (URL, String) {
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let option {
+            return (URL(fileURLWithPath: option, relativeTo: current).standardizedFileURL, "--kiosk-dir")
+        }
+        if let configured = config.kioskDir {
+            return (URL(fileURLWithPath: configured, relativeTo: current).standardizedFileURL, "config kiosk_dir")
+        }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidates: [(URL, String)] = [
+            (current.appendingPathComponent("Kiosk"), "./Kiosk"),
+            (
+                executable.deletingLastPathComponent().appendingPathComponent("../share/kiosk").standardizedFileURL,
+                "share folder beside the executable"
+            ),
+            (URL(fileURLWithPath: "/usr/local/share/kiosk"), "/usr/local/share/kiosk"),
+            (URL(fileURLWithPath: "/usr/share/kiosk"), "/usr/share/kiosk"),
+        ]
+        for (url, label) in candidates
+        where FileManager.default.fileExists(atPath: url.appendingPathComponent("forms").path) {
+            return (url, label)
+        }
+        throw SetupError(
+            "no Kiosk folder found (looked in ./Kiosk and the installed share folders); pass --kiosk-dir DIR")
+    }
+
+    static func load(from directory: URL, source: String) throws(SetupError) -> KioskResources {
+        do {
+            let catalog = try DefinitionLoader.catalog(
+                from: try read(directory, "units.json"), file: path(directory, "units.json"))
+            var strings: [Language: InterfaceStrings] = [:]
+            for language in Language.allCases {
+                let name = "strings/\(language.rawValue).json"
+                strings[language] = try DefinitionLoader.strings(
+                    from: try read(directory, name), language: language, file: path(directory, name))
+            }
+            var forms: [String: LoadedForm] = [:]
+            for name in try formFiles(in: directory) {
+                let data = try read(directory, "forms/\(name)")
+                let form = try DefinitionLoader.form(from: data, file: path(directory, "forms/\(name)"), catalog: catalog)
+                forms[form.id] = LoadedForm(definition: form, sha256: SHA256.hash(data).hex)
+            }
+            return KioskResources(directory: directory, source: source, forms: forms, catalog: catalog, strings: strings)
+        } catch let error as DefinitionError {
+            throw SetupError("form definition refused: \(error)")
+        } catch let error as SetupError {
+            throw error
+        } catch {
+            throw SetupError("\(error)")
+        }
+    }
+
+    func form(_ id: String) throws(SetupError) -> LoadedForm {
+        guard let form = forms[id] else {
+            throw SetupError(
+                "no form \"\(id)\" in \(directory.path)/forms (available: \(forms.keys.sorted().joined(separator: ", ")))")
+        }
+        return form
+    }
+
+    private static func formFiles(in directory: URL) throws(SetupError) -> [String] {
+        let folder = directory.appendingPathComponent("forms")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+            throw SetupError("cannot list \(folder.path)")
+        }
+        let forms = names.filter { $0.hasSuffix(".json") }.sorted()
+        if forms.isEmpty { throw SetupError("\(folder.path) holds no form definition (*.json)") }
+        return forms
+    }
+
+    private static func read(_ directory: URL, _ name: String) throws(SetupError) -> Data {
+        do {
+            return try Data(contentsOf: directory.appendingPathComponent(name))
+        } catch {
+            throw SetupError("cannot read \(path(directory, name)): \(error.localizedDescription)")
+        }
+    }
+
+    private static func path(_ directory: URL, _ name: String) -> String {
+        directory.appendingPathComponent(name).path
+    }
+}
