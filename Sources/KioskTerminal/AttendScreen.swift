@@ -81,8 +81,8 @@ public struct AttendScreen: Sendable {
 
     func lines(for notice: Notice) -> [String] {
         switch notice {
-        case .error(let message): ["! " + TerminalText.escape(message)]
-        case .info(let message): ["i " + TerminalText.escape(message)]
+        case .error(let message): message.split(separator: "\n").map { "! " + TerminalText.escape(String($0)) }
+        case .info(let message): message.split(separator: "\n").map { "i " + TerminalText.escape(String($0)) }
         }
     }
 

@@ -70,7 +70,7 @@ public struct FormSession: Sendable {
             return .confirmCancel(notice: nil)
         case .help:
             let help = field.help?.resolve(language) ?? strings.format("prompt.no_help")
-            return ask(index, fromReview: fromReview, notice: .info(help))
+            return ask(index, fromReview: fromReview, notice: .info(help + "\n" + strings.format("prompt.commands")))
         case .review:
             return review()
         case .back:
@@ -218,6 +218,7 @@ public struct FormSession: Sendable {
             break
         }
         if !field.required { hints.append(strings.format("prompt.optional")) }
+        if let help = field.help { hints.insert(help.resolve(language), at: 0) }
         return .ask(
             Question(
                 fieldID: field.id, number: (visible.firstIndex(of: index) ?? 0) + 1, total: visible.count,

@@ -142,7 +142,7 @@ struct AttendLoop {
         let all = languages.compactMap { resources.strings[$0] }
         try show(
             AttendScreen.welcome(
-                title: [form.definition.title.resolve(languages[0])] + all.map { $0.format("welcome.title") },
+                title: all.map { $0.format("welcome.title") },
                 intro: all.map { $0.format("welcome.intro") },
                 choose: all.map { $0.format("welcome.choose_language") }.joined(separator: " / "),
                 languages: languages))

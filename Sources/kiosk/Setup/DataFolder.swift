@@ -28,7 +28,7 @@ struct DataFolder {
             if !manager.fileExists(atPath: configURL.path) {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                try encoder.encode(KioskConfig.demo).write(to: configURL, options: [.atomic, .withoutOverwriting])
+                try encoder.encode(KioskConfig.demo).write(to: configURL, options: .atomic)
             }
         } catch {
             throw SetupError("cannot prepare the data folder \(url.path): \(error.localizedDescription)")

@@ -6,6 +6,7 @@ import KioskStore
 /// `kiosk status`: what is stored, and whether the database is healthy.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show the center, application counts by state and the database integrity.",
         discussion: "Exits 1 when the database is damaged or cannot be opened.")
 
