@@ -26,6 +26,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "KioskCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // The signed batch format: manifest, records, tar writer and strict reader, verifier.
+        .target(name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto"], swiftSettings: swiftSettings),
         // Storage: the SQLite database through GRDB.
         .target(
             name: "KioskStore",
@@ -47,6 +49,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskCryptoTests", dependencies: ["KioskCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskStoreTests",

@@ -1,0 +1,128 @@
+import COpenSSL
+
+/// An Ed25519 public key: verifies signatures and identifies a signer by fingerprint.
+///
+/// Owns its `EVP_PKEY`. `@unchecked Sendable` is safe because the handle and every
+/// stored encoding are immutable after init, and OpenSSL 3 allows one fully built
+/// `EVP_PKEY` to be used from several threads at once as long as nobody modifies it;
+/// each verification runs in its own `EVP_MD_CTX`.
+public final class Ed25519PublicKey: @unchecked Sendable, Equatable {
+    /// Length of a raw public key.
+    static let byteCount = 32
+    /// Length of an Ed25519 signature.
+    static let signatureByteCount = 64
+
+    private let handle: OpaquePointer
+
+    /// The 32-byte public key as defined in RFC 8032.
+    public let rawRepresentation: [UInt8]
+    /// The SubjectPublicKeyInfo DER encoding (44 bytes), as `openssl pkey -pubout -outform DER` writes it.
+    public let derRepresentation: [UInt8]
+    /// The SubjectPublicKeyInfo as a "PUBLIC KEY" PEM block, as `openssl pkey -pubout` writes it.
+    public let pemRepresentation: String
+
+    /// Parses a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM block; refuses keys of other algorithms.
+    public convenience init(pemRepresentation: String) throws(CryptoError) {
+        let key = try MemoryBIO(contents: pemRepresentation).readPublicKey(text: pemRepresentation)
+        try self.init(adopting: key, operation: "Ed25519PublicKey.init(pemRepresentation:)")
+    }
+
+    /// Wraps a 32-byte raw public key.
+    public init(rawRepresentation: [UInt8]) throws(CryptoError) {
+        let operation = "Ed25519PublicKey.init(rawRepresentation:)"
+        guard rawRepresentation.count == Self.byteCount else {
+            throw CryptoError(
+                operation: operation,
+                reason: "an Ed25519 public key is \(Self.byteCount) bytes, got \(rawRepresentation.count)")
+        }
+        guard let key = EVP_PKEY_new_raw_public_key_ex(nil, "ED25519", nil, rawRepresentation, rawRepresentation.count)
+        else { throw .openSSL("EVP_PKEY_new_raw_public_key_ex") }
+        let encodings = try Self.encodings(adopting: key, operation: operation)
+        handle = key
+        self.rawRepresentation = encodings.raw
+        derRepresentation = encodings.der
+        pemRepresentation = encodings.pem
+    }
+
+    /// Takes ownership of `key` (freeing it if it is not a usable Ed25519 key).
+    private init(adopting key: OpaquePointer, operation: String) throws(CryptoError) {
+        let encodings = try Self.encodings(adopting: key, operation: operation)
+        handle = key
+        rawRepresentation = encodings.raw
+        derRepresentation = encodings.der
+        pemRepresentation = encodings.pem
+    }
+
+    deinit {
+        EVP_PKEY_free(handle)
+    }
+
+    /// Lower-case hex SHA-256 of `derRepresentation`: the same value as
+    /// `openssl pkey -pubout -outform DER | sha256sum`, for pinning a trusted key.
+    public var fingerprint: String { SHA256.hash(derRepresentation).hex }
+
+    /// Whether `signature` is a valid pure-Ed25519 signature of `message` by this key.
+    ///
+    /// Returns false, rather than throwing, for any malformed input (such as a signature
+    /// that is not 64 bytes) and in the practically impossible case that OpenSSL cannot
+    /// allocate a context: a signature is only ever accepted when it verified.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        guard signature.count == Self.signatureByteCount, let context = DigestContext() else { return false }
+        return context.verifyEd25519(key: handle, signature: signature, message: message)
+    }
+
+    /// Keys are equal when their raw 32 bytes are equal (public data, so no constant-time need).
+    public static func == (lhs: Ed25519PublicKey, rhs: Ed25519PublicKey) -> Bool {
+        lhs.rawRepresentation == rhs.rawRepresentation
+    }
+
+    // MARK: Encodings
+
+    private struct Encodings {
+        var raw: [UInt8]
+        var der: [UInt8]
+        var pem: String
+    }
+
+    /// Checks that `key` is Ed25519 and computes its encodings; frees `key` if it throws.
+    private static func encodings(adopting key: OpaquePointer, operation: String) throws(CryptoError) -> Encodings {
+        do throws(CryptoError) {
+            return try encodings(of: key, operation: operation)
+        } catch {
+            EVP_PKEY_free(key)
+            throw error
+        }
+    }
+
+    /// Checks that `key` is Ed25519 and computes its encodings; does not take ownership.
+    private static func encodings(of key: OpaquePointer, operation: String) throws(CryptoError) -> Encodings {
+        guard EVP_PKEY_is_a(key, "ED25519") == 1 else {
+            throw CryptoError(operation: operation, reason: "expected an Ed25519 key, got \(algorithmName(of: key))")
+        }
+
+        var raw = [UInt8](repeating: 0, count: byteCount)
+        var rawLength = raw.count
+        guard EVP_PKEY_get_raw_public_key(key, &raw, &rawLength) == 1, rawLength == byteCount else {
+            throw .openSSL("EVP_PKEY_get_raw_public_key")
+        }
+
+        let derLength = i2d_PUBKEY(key, nil)
+        guard derLength > 0 else { throw .openSSL("i2d_PUBKEY") }
+        var der = [UInt8](repeating: 0, count: Int(derLength))
+        let written = der.withUnsafeMutableBufferPointer { buffer in
+            // i2d_* advances the pointer it is given, so hand it a copy.
+            var cursor = buffer.baseAddress
+            return i2d_PUBKEY(key, &cursor)
+        }
+        guard written == derLength else { throw .openSSL("i2d_PUBKEY") }
+
+        let bio = try MemoryBIO()
+        try bio.writePublicKey(key)
+        return Encodings(raw: raw, der: der, pem: try bio.readText())
+    }
+
+    /// OpenSSL's name for the key's algorithm ("RSA", "EC", ...), for error messages.
+    static func algorithmName(of key: OpaquePointer) -> String {
+        EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "an unknown key type"
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A temporary folder in which tests run the real `openssl` command-line tool.
+///
+/// Interop tests compare this module against the system `openssl` binary, the same tool
+/// an operator would use to create or inspect kiosk keys. The folder is removed on deinit.
+final class OpenSSLWorkspace {
+    /// The system OpenSSL CLI the tests compare against.
+    static let opensslPath = "/usr/bin/openssl"
+    /// Whether the CLI is installed (interop tests are skipped without it).
+    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: opensslPath) }
+
+    /// The output of one finished command.
+    struct Result {
+        let status: Int32
+        let stdout: Data
+        let stderr: String
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kiosk-crypto-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws {
+        try Data(bytes).write(to: url(name))
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: url(name))
+    }
+
+    func readBytes(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: url(name)))
+    }
+
+    func readText(_ name: String) throws -> String {
+        String(decoding: try Data(contentsOf: url(name)), as: UTF8.self)
+    }
+
+    /// Runs `openssl` with `arguments` inside the folder.
+    func openssl(_ arguments: String...) throws -> Result {
+        try openssl(arguments)
+    }
+
+    /// Runs `openssl` with `arguments` inside the folder.
+    func openssl(_ arguments: [String]) throws -> Result {
+        try run(Self.opensslPath, arguments)
+    }
+
+    /// Runs `openssl` and fails the test (by throwing) unless it exits with status 0.
+    @discardableResult
+    func opensslSucceeding(_ arguments: String...) throws -> Result {
+        try opensslSucceeding(arguments)
+    }
+
+    /// Runs `openssl` and fails the test (by throwing) unless it exits with status 0.
+    @discardableResult
+    func opensslSucceeding(_ arguments: [String]) throws -> Result {
+        let result = try run(Self.opensslPath, arguments)
+        guard result.status == 0 else {
+            throw ToolFailure(command: "openssl " + arguments.joined(separator: " "), result: result)
+        }
+        return result
+    }
+
+    /// Runs a `/bin/sh -c` pipeline inside the folder.
+    func shell(_ command: String) throws -> Result {
+        try run("/bin/sh", ["-c", command])
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Drain stderr on another thread so neither pipe can fill up and block the child.
+        let errorData = StderrCollector(stderr.fileHandleForReading)
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: output,
+            stderr: String(decoding: errorData.wait(), as: UTF8.self))
+    }
+}
+
+/// A command that was expected to succeed but did not.
+struct ToolFailure: Error, CustomStringConvertible {
+    let command: String
+    let result: OpenSSLWorkspace.Result
+    var description: String { "`\(command)` exited with \(result.status): \(result.stderr)" }
+}
+
+/// Reads a pipe to its end on a background thread.
+private final class StderrCollector: @unchecked Sendable {
+    // Safe: `data` is written once by the reader thread before `done` is signalled and
+    // only read after waiting on `done`.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}
