@@ -27,11 +27,13 @@ public struct ReferenceNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a typed reference (any case, surrounding spaces); nil when malformed or the check fails.
     public init?(parsing text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).uppercased().split(
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.allSatisfy(\.isASCII) else { return nil }
+        let parts = trimmed.uppercased().split(
             separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, Self.isValidCenter(String(parts[0])),
             parts[1].count == 4, let year = Int(parts[1]), (1000...9999).contains(year),
-            parts[2].count == 6, parts[2].allSatisfy(\.isASCII), let serial = Int(parts[2]), serial >= 1,
+            parts[2].count == 6, parts[2].allSatisfy({ $0.isASCII && $0.isNumber }), let serial = Int(parts[2]), serial >= 1,
             parts[3].count == 1
         else { return nil }
         self.init(center: String(parts[0]), year: year, serial: serial)

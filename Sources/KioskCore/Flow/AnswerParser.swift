@@ -58,6 +58,10 @@ public struct AnswerParser: Sendable {
         }
         do throws(ValidationFailure) {
             var value = try typed(text, field: field, answers: answers)
+            if case .multiple(let picked) = value, picked.isEmpty {
+                // Only commas and spaces: no answer, as if the line were empty.
+                return field.required ? .failure(ValidationFailure("required")) : .success(nil)
+            }
             if case .single(var single) = value {
                 for spec in field.validators {
                     single = try apply(spec, to: single, field: field, answers: answers)

@@ -21,6 +21,8 @@ public struct FormSession: Sendable {
     var strings: InterfaceStrings { parser.strings }
     public private(set) var answers: [String: AnswerValue] = [:]
     private(set) var phase: Phase = .asking(index: 0, fromReview: false)
+    /// Where `back` from a review opened mid-form resumes the questions.
+    private var resumeIndex: Int?
 
     public init(
         form: FormDefinition, catalog: UnitCatalog, strings: InterfaceStrings, today: CalendarDate
@@ -71,7 +73,8 @@ public struct FormSession: Sendable {
         case .help:
             let help = field.help?.resolve(language) ?? strings.format("prompt.no_help")
             return ask(index, fromReview: fromReview, notice: .info(help + "\n" + strings.format("prompt.commands")))
-        case .review:
+        case .review, .confirm:
+            resumeIndex = fromReview ? resumeIndex : index
             return review()
         case .back:
             if fromReview { return review() }
@@ -79,7 +82,7 @@ public struct FormSession: Sendable {
                 return ask(index, fromReview: false, notice: .info(strings.format("back.at_start")))
             }
             return ask(previous, fromReview: false)
-        case .confirm, nil:
+        case nil:
             break
         }
         if input.isEmpty, answers[field.id] != nil {
@@ -103,6 +106,10 @@ public struct FormSession: Sendable {
         case .confirm:
             return finishOrAsk()
         case .back:
+            if let resume = resumeIndex, visibleIndices.contains(resume) {
+                resumeIndex = nil
+                return ask(resume, fromReview: false)
+            }
             return ask(visibleIndices.last ?? 0, fromReview: true)
         case .help, .review:
             return review(notice: .info(reviewInstructions))

@@ -90,6 +90,11 @@ struct FormChecker {
             guard let source = field.sourceField, earlier[source]?.choicesFrom == .units else {
                 throw problem("unit-positions needs source_field naming an earlier field with choices_from units", at: at)
             }
+            // Without a unit there are no positions: the question must not be asked then.
+            guard field.showIf == FieldCondition(field: source, notEquals: UnitCatalog.noPreference) else {
+                throw problem(
+                    "unit-positions needs \"show_if\": {\"field\": \"\(source)\", \"not_equals\": \"none\"}", at: at)
+            }
         case (nil, nil):
             throw problem("a \(field.type.rawValue) field needs choices or choices_from", at: at)
         case (.some, .some):
