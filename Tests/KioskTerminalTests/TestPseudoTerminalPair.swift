@@ -1,0 +1,71 @@
+import Foundation
+import Glibc
+
+/// A pty opened with openpty(), so tests can check real tty behaviour (modes, line
+/// discipline, flushing) without spawning a process. The slave plays the kiosk's console;
+/// the master plays the person typing.
+final class TestPseudoTerminalPair {
+    let master: Int32
+    let slave: Int32
+
+    init() throws {
+        var master: Int32 = -1
+        var slave: Int32 = -1
+        guard openpty(&master, &slave, nil, nil, nil) == 0 else {
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        self.master = master
+        self.slave = slave
+    }
+
+    deinit {
+        close(slave)
+        close(master)
+    }
+
+    /// Types bytes as if on the keyboard.
+    func type(_ text: String) {
+        TestPipe.writeAll(Array(text.utf8), to: master)
+    }
+
+    func type(_ bytes: [UInt8]) {
+        TestPipe.writeAll(bytes, to: master)
+    }
+
+    func slaveModes() throws -> termios {
+        var modes = termios()
+        guard tcgetattr(slave, &modes) == 0 else {
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
+        return modes
+    }
+
+    /// Waits until the slave has a complete line to read (canonical mode), so a test can act
+    /// on input known to be in the driver's queue instead of sleeping and hoping.
+    func waitUntilSlaveReadable(timeout: Duration = .seconds(10)) -> Bool {
+        var descriptor = pollfd(fd: slave, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(timeout.components.seconds * 1000)
+        return poll(&descriptor, 1, milliseconds) == 1
+    }
+
+    /// Reads what the kiosk side wrote (and the driver echoed) until `predicate` holds for
+    /// all of it or `timeout` passes; returns everything read.
+    func readMaster(until predicate: ([UInt8]) -> Bool, timeout: Duration = .seconds(10)) -> [UInt8] {
+        var collected: [UInt8] = []
+        let deadline = ContinuousClock.now + timeout
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !predicate(collected), ContinuousClock.now < deadline {
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 50) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+            if count > 0 {
+                collected.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                break
+            }
+        }
+        return collected
+    }
+}
