@@ -1,0 +1,113 @@
+import Foundation
+
+/// The signed summary of a batch (`manifest.json`): who made it, where it sits in the center's
+/// chain, and the digest and reference numbers of its records.
+///
+/// Headquarters trusts a batch only through this file: the signature covers its exact bytes, so
+/// those bytes are produced by `encoded()` alone and `decode(_:)` accepts nothing but them.
+public struct BatchManifest: Codable, Equatable, Sendable {
+    /// The value of `format` for this version of the batch format.
+    public static let formatName = "kiosk-batch/1"
+
+    /// Always `formatName` for a manifest made or accepted here.
+    public var format: String
+    /// The recruiting center's code, e.g. `DEMO01`.
+    public var center: String
+    /// `Ed25519PublicKey.fingerprint` of the key that signs the batch.
+    public var keyFingerprint: String
+    /// The batch number within the center: 1, 2, 3… with no gaps.
+    public var sequence: Int
+    /// Hex SHA-256 of the previous batch's `manifest.json` bytes; nil (JSON null) for sequence 1.
+    public var previous: String?
+    /// When the batch was sealed, as `rfc3339(_:)` writes it.
+    public var createdAt: String
+    /// The number of records (lines) in `records.jsonl`.
+    public var count: Int
+    /// Hex SHA-256 of the exact `records.jsonl` bytes.
+    public var recordsSHA256: String
+    /// The applications' reference numbers, in record order.
+    public var references: [String]
+
+    /// Makes a manifest; `format` is set to `formatName`.
+    public init(
+        center: String, keyFingerprint: String, sequence: Int, previous: String?, createdAt: String, count: Int,
+        recordsSHA256: String, references: [String]
+    ) {
+        self.format = Self.formatName
+        self.center = center
+        self.keyFingerprint = keyFingerprint
+        self.sequence = sequence
+        self.previous = previous
+        self.createdAt = createdAt
+        self.count = count
+        self.recordsSHA256 = recordsSHA256
+        self.references = references
+    }
+
+    /// The canonical bytes that are signed: keys sorted, compact, `/` unescaped, one trailing "\n".
+    ///
+    /// Built by hand rather than with `JSONEncoder` so the signed bytes can never change with a
+    /// Foundation update; `previous` is written as `null` for the first batch, never left out.
+    public func encoded() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(320 + references.reduce(0) { $0 + $1.utf8.count + 3 })
+        func key(_ name: String, first: Bool = false) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            JSONString.appendLiteral(name, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+        }
+        bytes.append(UInt8(ascii: "{"))
+        key(CodingKeys.center.stringValue, first: true)
+        JSONString.appendLiteral(center, to: &bytes)
+        key(CodingKeys.count.stringValue)
+        bytes.append(contentsOf: String(count).utf8)
+        key(CodingKeys.createdAt.stringValue)
+        JSONString.appendLiteral(createdAt, to: &bytes)
+        key(CodingKeys.format.stringValue)
+        JSONString.appendLiteral(format, to: &bytes)
+        key(CodingKeys.keyFingerprint.stringValue)
+        JSONString.appendLiteral(keyFingerprint, to: &bytes)
+        key(CodingKeys.previous.stringValue)
+        if let previous {
+            JSONString.appendLiteral(previous, to: &bytes)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+        key(CodingKeys.recordsSHA256.stringValue)
+        JSONString.appendLiteral(recordsSHA256, to: &bytes)
+        key(CodingKeys.references.stringValue)
+        bytes.append(UInt8(ascii: "["))
+        for (index, reference) in references.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONString.appendLiteral(reference, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        key(CodingKeys.sequence.stringValue)
+        bytes.append(contentsOf: String(sequence).utf8)
+        bytes.append(contentsOf: "}\n".utf8)
+        return bytes
+    }
+
+    /// The batch file name, `<center>-<sequence as 8 digits>.tar`, e.g. `DEMO01-00000042.tar`.
+    public static func fileName(center: String, sequence: Int) -> String {
+        "\(center)-\(RFC3339.pad(sequence, 8)).tar"
+    }
+
+    /// `date` as a manifest writes it: UTC, whole seconds, "Z" (e.g. `2026-11-27T21:45:00Z`).
+    public static func rfc3339(_ date: Date) -> String {
+        RFC3339.format(date)
+    }
+
+    /// The JSON keys, in the order `encoded()` writes them (sorted).
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case center
+        case count
+        case createdAt = "created_at"
+        case format
+        case keyFingerprint = "key_fingerprint"
+        case previous
+        case recordsSHA256 = "records_sha256"
+        case references
+        case sequence
+    }
+}
