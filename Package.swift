@@ -9,12 +9,17 @@ let package = Package(
     name: "kiosk",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "kiosk", targets: ["kiosk"])
+        .executable(name: "kiosk", targets: ["kiosk"]),
+        .executable(name: "kiosk-hq", targets: ["kiosk-hq"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Domain: form definitions, validators, the form-flow state machine. No I/O.
@@ -37,12 +42,58 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The center key and the outbox: sealing approved applications into batch files.
+        .target(
+            name: "KioskOutbox", dependencies: ["KioskStore", "KioskBatch", "KioskCrypto"],
+            swiftSettings: swiftSettings),
         // Terminal: line input with byte caps, escaping, tty modes, screens.
         .target(name: "KioskTerminal", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        // Staff review console: accounts, review decisions and edits, the audit chain.
+        .target(
+            name: "KioskReview", dependencies: ["KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto"],
+            swiftSettings: swiftSettings),
+        // The signed delivery receipt and the intake wire messages, shared by kiosk and headquarters.
+        .target(name: "KioskReceipt", dependencies: ["KioskCrypto"], swiftSettings: swiftSettings),
+        // The scheduled upload to headquarters and its receipts.
+        .target(
+            name: "KioskUpload",
+            dependencies: [
+                "KioskBatch", "KioskStore", "KioskCrypto", "KioskOutbox", "KioskReceipt",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings),
+        // Headquarters intake: verification, storage, receipts, HTTP routes.
+        .target(
+            name: "KioskHQ",
+            dependencies: [
+                "KioskBatch", "KioskCrypto", "KioskReceipt",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "kiosk-hq",
+            dependencies: [
+                "KioskHQ", "KioskCrypto", "KioskReceipt",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto",
+                "KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
+                "KioskReview", "KioskUpload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -57,6 +108,36 @@ let package = Package(
             dependencies: ["KioskStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "KioskOutboxTests",
+            dependencies: [
+                "KioskOutbox", "KioskBatch", "KioskStore", "KioskCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskReviewTests",
+            dependencies: ["KioskReview", "KioskStore", "KioskCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskHQTests",
+            dependencies: [
+                "KioskHQ", "KioskBatch", "KioskCrypto", "KioskReceipt",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskUploadTests",
+            dependencies: [
+                "KioskUpload", "KioskHQ", "KioskOutbox", "KioskStore", "KioskBatch", "KioskCrypto", "KioskReceipt",
+                "KioskCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "KioskTerminalTests", dependencies: ["KioskTerminal"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskEndToEndTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
     ],

@@ -84,9 +84,14 @@ extension AppDatabase {
             try db.create(table: "batch") { t in
                 t.primaryKey("sequence", .integer)
                 t.column("created_at", .datetime).notNull()
-                t.column("manifest_sha256", .text).notNull()
+                t.column("manifest_sha256", .text).notNull().unique()
                 t.column("record_count", .integer).notNull()
+                t.column("records_size", .integer).notNull()
+                // The signed manifest bytes and signature, so the tar can be rebuilt after a crash.
+                t.column("manifest", .blob).notNull()
+                t.column("signature", .blob).notNull()
                 t.column("delivered_at", .datetime)
+                t.column("receipt", .blob)
             }
             try db.create(table: "application") { t in
                 t.autoIncrementedPrimaryKey("id")
@@ -130,6 +135,9 @@ extension AppDatabase {
                 t.column("sha256", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-staff-review-audit") { db in try migrateStaffReviewAudit(db) }
+        migrator.registerMigration("v3-delivery") { db in try migrateDelivery(db) }
+        // Later migrations: register them here, in order, one line each.
         return migrator
     }
 }

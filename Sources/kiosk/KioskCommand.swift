@@ -13,9 +13,23 @@ struct KioskCommand: ParsableCommand {
             KIOSK_DATA_DIR) the kiosk uses ./kiosk-data, created on first use with the demo \
             center DEMO01.
             """,
-        subcommands: [AttendCommand.self, StatusCommand.self],
+        subcommands: [
+            AttendCommand.self, StatusCommand.self, KeysCommand.self, BatchCommand.self, UploadCommand.self,
+            StaffCommand.self, ReviewCommand.self, AuditCommand.self,
+        ],
         defaultSubcommand: AttendCommand.self
     )
+
+    /// Runs the command line; `kiosk --help` lists every subcommand instead of showing only
+    /// the default subcommand's help, which is what the parser would otherwise do.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "--help" || arguments.first == "-h" {
+            print(helpMessage())
+            return
+        }
+        main(arguments)
+    }
 }
 
 /// Logs go to standard error; the level comes from KIOSK_LOG_LEVEL (default `warning`, so a

@@ -1,4 +1,5 @@
 import Foundation
+import KioskOutbox
 import KioskStore
 
 /// The kiosk's data folder: `kiosk.sqlite`, `keys/`, `outbox/`, `sent/` and `config.json`.
@@ -10,6 +11,8 @@ struct DataFolder {
 
     var databasePath: String { url.appendingPathComponent("kiosk.sqlite").path }
     var configURL: URL { url.appendingPathComponent("config.json") }
+    var outboxURL: URL { url.appendingPathComponent("outbox") }
+    var centerKey: CenterKey { CenterKey(folder: url.appendingPathComponent("keys")) }
 
     /// The folder chosen by --data-dir, else KIOSK_DATA_DIR, else ./kiosk-data.
     static func resolve(option: String?, environment: [String: String]) -> DataFolder {
@@ -18,7 +21,8 @@ struct DataFolder {
         return DataFolder(url: url.standardizedFileURL)
     }
 
-    /// Creates the folder and a demo configuration if they are missing; never overwrites.
+    /// Creates the folder, the demo configuration and the demo center's key if they are
+    /// missing; never overwrites.
     func prepare() throws(SetupError) {
         let manager = FileManager.default
         do {
@@ -29,6 +33,8 @@ struct DataFolder {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 try encoder.encode(KioskConfig.demo).write(to: configURL, options: .atomic)
+                // The embedded default works with no setup: the demo center signs with its own key.
+                if !centerKey.exists { try centerKey.create() }
             }
         } catch {
             throw SetupError("cannot prepare the data folder \(url.path): \(error.localizedDescription)")

@@ -1,4 +1,5 @@
 import Foundation
+import KioskOutbox
 
 /// The data folder, its configuration and the operator's files, as every subcommand needs them.
 struct KioskContext {
@@ -16,5 +17,12 @@ struct KioskContext {
         let resources = try KioskResources.load(from: directory, source: source)
         _ = try resources.form(config.form)
         return KioskContext(folder: folder, config: config, resources: resources)
+    }
+
+    /// The outbox, with the center key and the database it seals from.
+    func outbox() throws -> Outbox {
+        Outbox(
+            folder: folder.outboxURL, database: try folder.openDatabase(), center: config.center,
+            key: try folder.centerKey.load())
     }
 }

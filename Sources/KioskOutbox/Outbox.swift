@@ -1,0 +1,163 @@
+import Foundation
+import KioskBatch
+import KioskCrypto
+import KioskStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Seals approved applications into signed batches and keeps their tar files in `outbox/`.
+///
+/// The database is the source of truth: sealing (sequence, manifest, signature, applications
+/// marked `batched`) is one transaction, and the tar is written afterwards from the
+/// database to a temporary name, fsynced, renamed and the folder fsynced. A crash between
+/// the two leaves a sealed batch without its file; `completePending()` rebuilds it with the
+/// same bytes, so rerunning finishes the work.
+public struct Outbox {
+    public let folder: URL
+    let database: AppDatabase
+    let center: String
+    let key: Ed25519PrivateKey
+
+    public init(folder: URL, database: AppDatabase, center: String, key: Ed25519PrivateKey) {
+        self.folder = folder
+        self.database = database
+        self.center = center
+        self.key = key
+    }
+
+    /// The file of a batch in the outbox.
+    public func fileURL(sequence: Int) -> URL {
+        folder.appendingPathComponent(BatchManifest.fileName(center: center, sequence: sequence))
+    }
+
+    /// Writes the files of sealed, undelivered batches that a crash left without one, and
+    /// removes half-written files an interruption left behind.
+    @discardableResult
+    public func completePending() throws -> [URL] {
+        try prepareFolder()
+        let lock = try OutboxLock(folder: folder)
+        defer { withExtendedLifetime(lock) {} }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            unlink(folder.appendingPathComponent(name).path)
+        }
+        var written: [URL] = []
+        for batch in try database.undeliveredBatches()
+        where !FileManager.default.fileExists(atPath: fileURL(sequence: batch.sequence).path) {
+            written.append(try writeFile(for: batch))
+        }
+        return written
+    }
+
+    /// Seals the next batch of at most `limit` approved applications and writes its file; nil when none is ready.
+    public func createBatch(limit: Int, now: Date = Date()) throws -> (batch: BatchRecordRow, file: URL)? {
+        try completePending()
+        let createdAt = BatchManifest.rfc3339(now)
+        let fingerprint = key.publicKey.fingerprint
+        let sealed = try database.sealBatch(limit: limit, at: now) { sequence, previous, applications in
+            let hasher = SHA256Hasher()
+            var references: [String] = []
+            var size = 0
+            while let application = try applications.next() {
+                let line = Array(Self.record(application).jsonLine().utf8)
+                hasher.update(line)
+                size += line.count
+                references.append(application.reference)
+            }
+            let manifest = BatchManifest(
+                center: center, keyFingerprint: fingerprint, sequence: sequence, previous: previous,
+                createdAt: createdAt, count: references.count, recordsSHA256: hasher.finalize().hex,
+                references: references)
+            let bytes = manifest.encoded()
+            return SealedManifest(
+                manifest: bytes, signature: try key.signature(for: bytes), manifestSHA256: SHA256.hash(bytes).hex,
+                count: references.count, recordsSize: size)
+        }
+        guard let sealed else { return nil }
+        let lock = try OutboxLock(folder: folder)
+        defer { withExtendedLifetime(lock) {} }
+        if FileManager.default.fileExists(atPath: fileURL(sequence: sealed.sequence).path) {
+            // Another process (an upload started meanwhile) already wrote it from the database.
+            return (sealed, fileURL(sequence: sealed.sequence))
+        }
+        return (sealed, try writeFile(for: sealed))
+    }
+
+    static func record(_ application: ApplicationExport) -> BatchRecord {
+        BatchRecord(
+            reference: application.reference, formID: application.formID, formVersion: application.formVersion,
+            formSHA256: application.formSHA256, consentVersion: application.consentVersion,
+            language: application.language, submittedAt: BatchManifest.rfc3339(application.submittedAt),
+            answersJSON: application.answersJSON)
+    }
+
+    // MARK: - Files
+
+    private func prepareFolder() throws {
+        do {
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw OutboxError(.io, "cannot create \(folder.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Streams the batch's tar from the database to a temporary file, then renames it into place.
+    private func writeFile(for batch: BatchRecordRow) throws -> URL {
+        try prepareFolder()
+        let final = fileURL(sequence: batch.sequence)
+        let temporary = folder.appendingPathComponent(".\(final.lastPathComponent).partial")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw OutboxError(.io, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+        }
+        var closed = false
+        defer {
+            if !closed { close(fd) }
+            unlink(temporary.path)
+        }
+        let manifest = try BatchManifest.decode(batch.manifest)
+        let modificationTime = Int(batch.createdAt.timeIntervalSince1970)
+        var tar = TarWriter(fileDescriptor: fd)
+        try tar.addFile(name: "manifest.json", bytes: batch.manifest, modificationTime: modificationTime)
+        let digest: String
+        do {
+            digest = try database.readBatchApplications(sequence: batch.sequence) { applications in
+                let hasher = SHA256Hasher()
+                try tar.addFile(name: "records.jsonl", size: batch.recordsSize, modificationTime: modificationTime) {
+                    sink in
+                    while let application = try applications.next() {
+                        let line = Array(Self.record(application).jsonLine().utf8)
+                        hasher.update(line)
+                        try sink.write(line)
+                    }
+                }
+                return hasher.finalize().hex
+            }
+        } catch let error as BatchError where error.code == .malformedArchive {
+            // The records no longer have the length they were sealed with.
+            throw OutboxError(
+                .inconsistent,
+                "batch \(batch.sequence): the records read back differ from the sealed batch (\(error)); an application of this batch was changed in the database"
+            )
+        }
+        guard digest == manifest.recordsSHA256 else {
+            throw OutboxError(
+                .inconsistent,
+                "batch \(batch.sequence): the records read back hash to \(digest), but the signed manifest says \(manifest.recordsSHA256); an application of this batch was changed in the database"
+            )
+        }
+        try tar.addFile(name: "manifest.sig", bytes: batch.signature, modificationTime: modificationTime)
+        try tar.finish()
+        guard fsync(fd) == 0 else { throw OutboxError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))") }
+        close(fd)
+        closed = true
+        guard rename(temporary.path, final.path) == 0 else {
+            throw OutboxError(.io, "cannot rename to \(final.path): \(String(cString: strerror(errno)))")
+        }
+        try DurableFile.syncFolder(folder)
+        return final
+    }
+}

@@ -1,0 +1,16 @@
+/// Why a batch could not be made, verified or kept; the message says what to do.
+public struct OutboxError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        case keyMissing, keyExists, io, inconsistent
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import KioskBatch
+import KioskCrypto
+import KioskOutbox
+
+/// `kiosk batch`: seal approved applications into signed batches, and check batch files.
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Create and verify signed batches.",
+        subcommands: [Create.self, Verify.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seal the approved applications into the next batch in DATA/outbox.",
+            discussion: """
+                Also rebuilds the file of any sealed batch that an interruption left without one. \
+                Nothing approved: says so and exits 0.
+                """)
+
+        @OptionGroup var data: DataOptions
+
+        @Option(help: "The most applications in one batch.")
+        var limit = 500
+
+        func validate() throws {
+            guard (1...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000000") }
+        }
+
+        func run() throws {
+            KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
+            let context = try KioskContext.load(data)
+            let outbox = try context.outbox()
+            for file in try outbox.completePending() {
+                print("completed \(file.lastPathComponent) (interrupted earlier)")
+            }
+            guard let (batch, file) = try outbox.createBatch(limit: limit) else {
+                print("nothing to batch: no approved applications")
+                return
+            }
+            print("created \(file.path): sequence \(batch.sequence), \(batch.count) applications")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a batch file: signature, records digest, count and chain.",
+            discussion: """
+                Exits 0 when the batch is intact, 1 with the exact problem otherwise. Without --key \
+                the data folder's center public key is used.
+                """)
+
+        @OptionGroup var data: DataOptions
+
+        @Argument(help: "The batch tar file.")
+        var file: String
+
+        @Option(help: ArgumentHelp("The center's public key (PEM).", valueName: "pem"))
+        var key: String?
+
+        @Option(help: ArgumentHelp("The previous batch file, to check the chain.", valueName: "file"))
+        var previous: String?
+
+        func run() throws {
+            let publicKey: Ed25519PublicKey
+            if let key {
+                publicKey = try Ed25519PublicKey(pemRepresentation: String(contentsOfFile: key, encoding: .utf8))
+            } else {
+                publicKey = try KioskContext.load(data).folder.centerKey.load().publicKey
+            }
+            let contents = try BatchReader.read(path: file)
+            let previousContents = try previous.map { try BatchReader.read(path: $0) }
+            try BatchVerifier.verify(contents, key: publicKey, previous: previousContents)
+            let manifest = contents.manifest
+            print(
+                "OK: \(manifest.center) batch \(manifest.sequence), \(manifest.count) records, signed by \(publicKey.fingerprint)"
+                    + (previousContents == nil ? "" : ", follows batch \(manifest.sequence - 1)"))
+        }
+    }
+}

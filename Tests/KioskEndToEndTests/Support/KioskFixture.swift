@@ -1,0 +1,95 @@
+import Foundation
+import KioskCore
+
+/// A fresh data folder and the ways to run the built `kiosk` on it, plus the stock tools
+/// (`sqlite3`, `sha256sum`) to check what it wrote.
+final class KioskFixture {
+    let dataDir: URL
+    /// The repository's Kiosk/ folder: the real forms, strings and unit catalog.
+    static let kioskDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Kiosk")
+    static let kiosk = Products.executable(named: "kiosk")
+
+    init() throws {
+        dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: dataDir)
+    }
+
+    var databasePath: String { dataDir.appendingPathComponent("kiosk.sqlite").path }
+
+    /// A minimal environment: no inherited KIOSK_* variables, a UTF-8 locale.
+    var environment: [String: String] {
+        ["PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm", "HOME": dataDir.path]
+    }
+
+    func arguments(_ subcommand: [String]) -> [String] {
+        subcommand + ["--data-dir", dataDir.path, "--kiosk-dir", Self.kioskDir.path]
+    }
+
+    /// The kiosk on a real pseudo-terminal.
+    func terminal(_ subcommand: [String]) throws -> PseudoTerminal {
+        try PseudoTerminal(executable: Self.kiosk, arguments: arguments(subcommand), environment: environment)
+    }
+
+    /// The kiosk with pipes for input and output, as on a serial line driven by a script.
+    func pipe(_ subcommand: [String]) throws -> PipeProcess {
+        try PipeProcess(executable: Self.kiosk, arguments: arguments(subcommand), environment: environment)
+    }
+
+    /// Runs a kiosk subcommand to the end; returns exit status, standard output and standard error.
+    func run(_ subcommand: [String], input: String = "") throws -> (status: Int32, output: String, error: String) {
+        let process = try pipe(subcommand)
+        if !input.isEmpty { process.write(input) }
+        process.closeInput()
+        let status = try process.waitForExit(timeout: .seconds(60))
+        return (status, process.output, process.errorOutput)
+    }
+
+    /// Runs the stock `sqlite3` CLI on the kiosk's database (the SQL goes in on standard input).
+    func sqlite(_ sql: String) throws -> String {
+        try Self.tool("/usr/bin/sqlite3", [databasePath], input: sql)
+    }
+
+    static func tool(_ path: String, _ arguments: [String], input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe()
+        let standardInput = Pipe()
+        process.standardOutput = output
+        process.standardInput = input == nil ? FileHandle.nullDevice : standardInput
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        if let input {
+            // Written from another thread so a large script and a large answer cannot deadlock.
+            let writer = Thread {
+                standardInput.fileHandleForWriting.write(Data(input.utf8))
+                try? standardInput.fileHandleForWriting.close()
+            }
+            writer.start()
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The reference number printed in `output`, e.g. DEMO01-2026-000001-C.
+    static func reference(in output: String) -> String? {
+        guard let range = output.range(of: #"DEMO01-\d{4}-\d{6}-[0-9A-Z]"#, options: .regularExpression) else {
+            return nil
+        }
+        return String(output[range])
+    }
+
+    /// A field's label in a language, from the real form definition.
+    static func label(_ field: String, form: String = "ua-contract", _ language: Language) throws -> String {
+        let data = try Data(contentsOf: kioskDir.appendingPathComponent("forms/\(form).json"))
+        let definition = try JSONDecoder().decode(FormDefinition.self, from: data)
+        return definition.field(field)?.label.resolve(language) ?? field
+    }
+}
