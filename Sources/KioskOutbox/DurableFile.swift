@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Files written so that a power cut leaves either the old state or the complete new file.
@@ -11,11 +11,15 @@ enum DurableFile {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         unlink(temporary.path)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw OutboxError(.io, "cannot create \(temporary.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw OutboxError(.io, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+        }
         defer { unlink(temporary.path) }
         do {
             try writeAll(fd, bytes)
-            guard fsync(fd) == 0 else { throw OutboxError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))") }
+            guard fsync(fd) == 0 else {
+                throw OutboxError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))")
+            }
             close(fd)
         } catch {
             close(fd)
@@ -33,7 +37,9 @@ enum DurableFile {
         let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw OutboxError(.io, "cannot open \(folder.path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw OutboxError(.io, "fsync \(folder.path): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else {
+            throw OutboxError(.io, "fsync \(folder.path): \(String(cString: strerror(errno)))")
+        }
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {

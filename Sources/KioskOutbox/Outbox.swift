@@ -4,7 +4,7 @@ import KioskCrypto
 import KioskStore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Seals approved applications into signed batches and keeps their tar files in `outbox/`.
@@ -151,7 +151,9 @@ public struct Outbox {
         }
         try tar.addFile(name: "manifest.sig", bytes: batch.signature, modificationTime: modificationTime)
         try tar.finish()
-        guard fsync(fd) == 0 else { throw OutboxError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else {
+            throw OutboxError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))")
+        }
         close(fd)
         closed = true
         guard rename(temporary.path, final.path) == 0 else {

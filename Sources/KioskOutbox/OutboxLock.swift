@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// An exclusive lock on the outbox folder, so a timer's upload and a supervisor's

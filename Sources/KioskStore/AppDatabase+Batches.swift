@@ -14,14 +14,16 @@ extension AppDatabase {
     /// batch; after it, the batch is complete in the database and its tar can be rebuilt.
     public func sealBatch(
         limit: Int, at date: Date,
-        seal: (_ sequence: Int, _ previousManifestSHA256: String?, _ applications: inout any ApplicationCursor) throws ->
+        seal: (_ sequence: Int, _ previousManifestSHA256: String?, _ applications: inout any ApplicationCursor) throws
+            ->
             SealedManifest
     ) throws -> BatchRecordRow? {
         precondition(limit > 0)
         return try writer.write { db in
             let pending = "SELECT id FROM application WHERE state = 'approved' ORDER BY id LIMIT \(limit)"
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (\(pending))") == true else { return nil }
-            let last = try Row.fetchOne(db, sql: "SELECT sequence, manifest_sha256 FROM batch ORDER BY sequence DESC LIMIT 1")
+            let last = try Row.fetchOne(
+                db, sql: "SELECT sequence, manifest_sha256 FROM batch ORDER BY sequence DESC LIMIT 1")
             let sequence = (last?["sequence"] as Int? ?? 0) + 1
             let previous: String? = last?["manifest_sha256"]
             var cursor: any ApplicationCursor = RowApplicationCursor(
@@ -44,7 +46,8 @@ extension AppDatabase {
                     """,
                 arguments: [sequence, date])
             guard db.changesCount == sealed.count else {
-                throw StoreError(.unavailable, "batch \(sequence) sealed \(sealed.count) records but marked \(db.changesCount)")
+                throw StoreError(
+                    .unavailable, "batch \(sequence) sealed \(sealed.count) records but marked \(db.changesCount)")
             }
             return try Self.batchRow(db, sequence: sequence)
         }

@@ -41,9 +41,10 @@ public struct AttendScreen: Sendable {
             "", text("done.stored"), "",
             "    " + text("done.reference", ["reference": reference]), "",
             text("done.bring"),
-        ] + bringToDesk.split(separator: "\n", omittingEmptySubsequences: false).map {
-            "  " + TerminalText.escape(String($0))
-        } + ["", text("done.press_enter")]
+        ]
+            + bringToDesk.split(separator: "\n", omittingEmptySubsequences: false).map {
+                "  " + TerminalText.escape(String($0))
+            } + ["", text("done.press_enter")]
     }
 
     func lines(for question: Question) -> [String] {

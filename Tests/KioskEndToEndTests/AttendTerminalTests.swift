@@ -89,7 +89,9 @@ struct AttendTerminalTests {
         terminal.sendLine("")
         #expect(try terminal.waitForExit() == 0)
         #expect(
-            try fixture.sqlite("SELECT language, json_extract(answers, '$.surname') || ' ' || json_extract(answers, '$.given_name') FROM application")
+            try fixture.sqlite(
+                "SELECT language, json_extract(answers, '$.surname') || ' ' || json_extract(answers, '$.given_name') FROM application"
+            )
                 == "uk|Франко Іван")
     }
 

@@ -3,7 +3,7 @@ import KioskCore
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `kiosk batch create` and `kiosk batch verify`, checked with the stock tools and under kill -9.
@@ -60,12 +60,14 @@ struct BatchTests {
         let work = fixture.dataDir.appendingPathComponent("check")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            at: fixture.dataDir.appendingPathComponent("keys/center.pub.pem"), to: work.appendingPathComponent("center.pub.pem"))
+            at: fixture.dataDir.appendingPathComponent("keys/center.pub.pem"),
+            to: work.appendingPathComponent("center.pub.pem"))
 
         // When it is checked with tar, openssl and sha256sum exactly as the README says
         let extract = try Self.shell("tar -xf '\(tar.path)' && ls", in: work)
         let verify = try Self.shell(
-            "openssl pkeyutl -verify -pubin -inkey center.pub.pem -rawin -in manifest.json -sigfile manifest.sig", in: work)
+            "openssl pkeyutl -verify -pubin -inkey center.pub.pem -rawin -in manifest.json -sigfile manifest.sig",
+            in: work)
         let digest = try Self.shell("sha256sum records.jsonl | cut -d' ' -f1", in: work)
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("manifest.json")))
@@ -81,17 +83,23 @@ struct BatchTests {
         // And a changed record, a changed manifest and a wrong key each fail
         _ = try Self.shell("sed -i 's/Surname 7\"/Surname 8\"/' records.jsonl", in: work)
         let changedDigest = try Self.shell("sha256sum records.jsonl | cut -d' ' -f1", in: work)
-        #expect(changedDigest.output.trimmingCharacters(in: .whitespacesAndNewlines) != manifest["records_sha256"] as? String)
+        #expect(
+            changedDigest.output.trimmingCharacters(in: .whitespacesAndNewlines) != manifest["records_sha256"]
+                as? String)
         _ = try Self.shell("sed -i 's/\"count\":25/\"count\":24/' manifest.json", in: work)
         let changedManifest = try Self.shell(
-            "openssl pkeyutl -verify -pubin -inkey center.pub.pem -rawin -in manifest.json -sigfile manifest.sig", in: work)
+            "openssl pkeyutl -verify -pubin -inkey center.pub.pem -rawin -in manifest.json -sigfile manifest.sig",
+            in: work)
         #expect(changedManifest.status != 0)
         _ = try Self.shell("tar -xf '\(tar.path)' manifest.json", in: work)
         _ = try Self.shell("openssl genpkey -algorithm ed25519 | openssl pkey -pubout -out other.pub.pem", in: work)
         let wrongKey = try Self.shell(
-            "openssl pkeyutl -verify -pubin -inkey other.pub.pem -rawin -in manifest.json -sigfile manifest.sig", in: work)
+            "openssl pkeyutl -verify -pubin -inkey other.pub.pem -rawin -in manifest.json -sigfile manifest.sig",
+            in: work)
         #expect(wrongKey.status != 0)
-        let kioskWrongKey = try fixture.run(["batch", "verify", tar.path, "--key", work.appendingPathComponent("other.pub.pem").path])
+        let kioskWrongKey = try fixture.run([
+            "batch", "verify", tar.path, "--key", work.appendingPathComponent("other.pub.pem").path,
+        ])
         #expect(kioskWrongKey.status != 0)
         #expect(kioskWrongKey.error.contains("signature") || kioskWrongKey.error.contains("key"))
     }
@@ -122,13 +130,16 @@ struct BatchTests {
         // And rerunning completes the work: every batch's file exists and the chain verifies
         while try fixture.run(["batch", "create", "--limit", "400"]).output.contains("created") {}
         #expect(try fixture.sqlite("SELECT COUNT(*) FROM application WHERE state = 'batched'") == "3000")
-        let sequences = try fixture.sqlite("SELECT group_concat(sequence) FROM (SELECT sequence FROM batch ORDER BY sequence)")
-            .split(separator: ",").compactMap { Int($0) }
+        let sequences = try fixture.sqlite(
+            "SELECT group_concat(sequence) FROM (SELECT sequence FROM batch ORDER BY sequence)"
+        )
+        .split(separator: ",").compactMap { Int($0) }
         #expect(sequences == Array(1...sequences.count))
         var references: [String] = []
         var previous: String?
         for sequence in sequences {
-            let file = fixture.dataDir.appendingPathComponent("outbox/DEMO01-\(String(format: "%08d", sequence)).tar").path
+            let file = fixture.dataDir.appendingPathComponent("outbox/DEMO01-\(String(format: "%08d", sequence)).tar")
+                .path
             let verify = try fixture.run(["batch", "verify", file] + (previous.map { ["--previous", $0] } ?? []))
             #expect(verify.status == 0, "\(verify.error)")
             let listed = try Self.shell("tar -xOf '\(file)' records.jsonl", in: fixture.dataDir)

@@ -21,7 +21,8 @@ struct CommandLineTests {
         #expect((json["applications"] as? [String: Int])?["submitted"] == 0)
         let attributes = try FileManager.default.attributesOfItem(atPath: fixture.dataDir.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
-        #expect(FileManager.default.fileExists(atPath: fixture.dataDir.appendingPathComponent("keys/center.key.pem").path))
+        #expect(
+            FileManager.default.fileExists(atPath: fixture.dataDir.appendingPathComponent("keys/center.key.pem").path))
     }
 
     @Test func statusCountsStoredApplications() throws {
@@ -81,7 +82,8 @@ struct CommandLineTests {
 
     @Test func anUnknownConfigKeyIsRefused() throws {
         let fixture = try KioskFixture()
-        try #"{"center": "DEMO01", "center_name": "x", "form": "ua-contract", "idle_timeout_seconds": 120, "idle_timout": 5}"#
+        try
+            #"{"center": "DEMO01", "center_name": "x", "form": "ua-contract", "idle_timeout_seconds": 120, "idle_timout": 5}"#
             .write(to: fixture.dataDir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
         let run = try fixture.run(["status"])
         #expect(run.status != 0)

@@ -30,12 +30,14 @@ struct OutboxTests {
             let draft = ApplicationDraft(
                 formID: "ua-contract", formVersion: 1, language: .uk, consentVersion: "c1",
                 answers: ["surname": .single("Прізвище \(index) \"quoted\" \\ back"), "n": .multiple(["B"])])
-            _ = try database.submit(draft, formSHA256: String(repeating: "0", count: 64), center: "DEMO01", year: 2026, at: Date())
+            _ = try database.submit(
+                draft, formSHA256: String(repeating: "0", count: 64), center: "DEMO01", year: 2026, at: Date())
         }
         let queue = try DatabaseQueue(path: folder.appendingPathComponent("kiosk.sqlite").path)
         try queue.write { db in
             try db.execute(
-                sql: "UPDATE application SET state = 'approved' WHERE id IN (SELECT id FROM application ORDER BY id LIMIT ?)",
+                sql:
+                    "UPDATE application SET state = 'approved' WHERE id IN (SELECT id FROM application ORDER BY id LIMIT ?)",
                 arguments: [approved])
         }
     }

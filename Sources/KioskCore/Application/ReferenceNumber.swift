@@ -33,7 +33,8 @@ public struct ReferenceNumber: Hashable, Sendable, CustomStringConvertible {
             separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, Self.isValidCenter(String(parts[0])),
             parts[1].count == 4, let year = Int(parts[1]), (1000...9999).contains(year),
-            parts[2].count == 6, parts[2].allSatisfy({ $0.isASCII && $0.isNumber }), let serial = Int(parts[2]), serial >= 1,
+            parts[2].count == 6, parts[2].allSatisfy({ $0.isASCII && $0.isNumber }), let serial = Int(parts[2]),
+            serial >= 1,
             parts[3].count == 1
         else { return nil }
         self.init(center: String(parts[0]), year: year, serial: serial)

@@ -26,7 +26,8 @@ public struct AnswerParser: Sendable {
                 Choice(value: $0.id, label: $0.name)
             }
             let none = LocalizedText(
-                Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, strings.format("choice.no_preference")) }))
+                Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, strings.format("choice.no_preference")) })
+            )
             return units + [Choice(value: UnitCatalog.noPreference, label: none)]
         case .unitPositions:
             guard let source = field.sourceField, let unitID = answers[source]?.single,
@@ -49,7 +50,9 @@ public struct AnswerParser: Sendable {
     }
 
     /// Parses `input` for `field`; nil means "no answer" (an optional field left empty).
-    public func parse(_ input: String, for field: FieldDefinition, answers: [String: AnswerValue])
+    public func parse(
+        _ input: String, for field: FieldDefinition, answers: [String: AnswerValue]
+    )
         -> Result<AnswerValue?, ValidationFailure>
     {
         let text = input.trimmingCharacters(in: .whitespaces)
@@ -75,7 +78,9 @@ public struct AnswerParser: Sendable {
     }
 
     /// Checks an answer stored earlier against the current answers (after an edit elsewhere).
-    public func recheck(_ value: AnswerValue, for field: FieldDefinition, answers: [String: AnswerValue])
+    public func recheck(
+        _ value: AnswerValue, for field: FieldDefinition, answers: [String: AnswerValue]
+    )
         -> ValidationFailure?
     {
         let input: String
@@ -89,7 +94,9 @@ public struct AnswerParser: Sendable {
 
     // MARK: - Types
 
-    private func typed(_ text: String, field: FieldDefinition, answers: [String: AnswerValue])
+    private func typed(
+        _ text: String, field: FieldDefinition, answers: [String: AnswerValue]
+    )
         throws(ValidationFailure) -> AnswerValue
     {
         if let max = field.maxLength, text.count > max {
@@ -123,7 +130,9 @@ public struct AnswerParser: Sendable {
     }
 
     /// Finds a choice by its number, its label in any language, or its stored value.
-    private func pick(_ text: String, from options: [Choice], failure: String, extraWords: Bool)
+    private func pick(
+        _ text: String, from options: [Choice], failure: String, extraWords: Bool
+    )
         throws(ValidationFailure) -> Choice
     {
         let key = text.lowercased()
@@ -143,7 +152,9 @@ public struct AnswerParser: Sendable {
     }
 
     /// Says why a typed choice is missing when it exists but the applicant's age excludes it.
-    private func ineligibleChoiceFailure(_ text: String, field: FieldDefinition, answers: [String: AnswerValue])
+    private func ineligibleChoiceFailure(
+        _ text: String, field: FieldDefinition, answers: [String: AnswerValue]
+    )
         -> ValidationFailure?
     {
         let key = text.lowercased()
@@ -154,7 +165,8 @@ public struct AnswerParser: Sendable {
             let range = hidden.age
         else { return nil }
         return ValidationFailure(
-            "choice.not_allowed_for_age", ["min": range.min.map(String.init) ?? "", "max": range.max.map(String.init) ?? ""])
+            "choice.not_allowed_for_age",
+            ["min": range.min.map(String.init) ?? "", "max": range.max.map(String.init) ?? ""])
     }
 
     // MARK: - Validators

@@ -6,7 +6,9 @@ import Foundation
 /// broken definition is refused at start and never reaches an applicant.
 public enum DefinitionLoader {
     /// A checked form definition; `file` is the name used in messages (e.g. `forms/ua-contract.json`).
-    public static func form(from data: Data, file: String, catalog: UnitCatalog) throws(DefinitionError)
+    public static func form(
+        from data: Data, file: String, catalog: UnitCatalog
+    ) throws(DefinitionError)
         -> FormDefinition
     {
         let json = try parse(data, file: file)
@@ -29,13 +31,15 @@ public enum DefinitionLoader {
         for unit in catalog.units {
             let location = "unit \"\(unit.id)\""
             guard !unit.id.isEmpty, unit.id != UnitCatalog.noPreference, ids.insert(unit.id).inserted else {
-                throw DefinitionError(file: file, location: location, problem: "unit ids must be unique, non-empty and not \"none\"")
+                throw DefinitionError(
+                    file: file, location: location, problem: "unit ids must be unique, non-empty and not \"none\"")
             }
             if let missing = unit.name.missing(in: Language.allCases).first {
                 throw DefinitionError(file: file, location: location, problem: "name has no \(missing.rawValue) text")
             }
             if unit.positions.isEmpty {
-                throw DefinitionError(file: file, location: location, problem: "a unit needs at least one open position")
+                throw DefinitionError(
+                    file: file, location: location, problem: "a unit needs at least one open position")
             }
             var positions = Set<String>()
             for position in unit.positions {
@@ -54,7 +58,9 @@ public enum DefinitionLoader {
     }
 
     /// Interface strings for one language; every required key must be there and non-empty.
-    public static func strings(from data: Data, language: Language, file: String) throws(DefinitionError)
+    public static func strings(
+        from data: Data, language: Language, file: String
+    ) throws(DefinitionError)
         -> InterfaceStrings
     {
         let texts: [String: String] = try decode(data, file: file)

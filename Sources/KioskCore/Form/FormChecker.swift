@@ -54,7 +54,9 @@ struct FormChecker {
         }
     }
 
-    private func checkChoices(_ field: FieldDefinition, earlier: [String: FieldDefinition], at: String)
+    private func checkChoices(
+        _ field: FieldDefinition, earlier: [String: FieldDefinition], at: String
+    )
         throws(DefinitionError)
     {
         let isChoice = field.type == .choice || field.type == .multiChoice
@@ -88,7 +90,8 @@ struct FormChecker {
             }
         case (nil, .unitPositions?):
             guard let source = field.sourceField, earlier[source]?.choicesFrom == .units else {
-                throw problem("unit-positions needs source_field naming an earlier field with choices_from units", at: at)
+                throw problem(
+                    "unit-positions needs source_field naming an earlier field with choices_from units", at: at)
             }
             // Without a unit there are no positions: the question must not be asked then.
             guard field.showIf == FieldCondition(field: source, notEquals: UnitCatalog.noPreference) else {

@@ -53,7 +53,9 @@ enum StrictKeys {
         }
     }
 
-    private static func unknown(_ object: Any?, form allowed: Set<String>, file: String, location: String?)
+    private static func unknown(
+        _ object: Any?, form allowed: Set<String>, file: String, location: String?
+    )
         throws(DefinitionError)
     {
         guard let object = object as? [String: Any] else { return }

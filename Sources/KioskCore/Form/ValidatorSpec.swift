@@ -64,7 +64,8 @@ public enum ValidatorSpec: Sendable, Hashable, Codable {
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: c,
-                debugDescription: "unknown validator kind \"\(kind)\"; expected one of \(Self.kinds.joined(separator: ", "))")
+                debugDescription:
+                    "unknown validator kind \"\(kind)\"; expected one of \(Self.kinds.joined(separator: ", "))")
         }
     }
 

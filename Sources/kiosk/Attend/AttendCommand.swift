@@ -29,7 +29,9 @@ struct AttendCommand: ParsableCommand {
 
     @Option(
         name: .customLong("idle-timeout"),
-        help: ArgumentHelp("Seconds without input before an unfinished application is dropped (default: config, 120).", valueName: "seconds"))
+        help: ArgumentHelp(
+            "Seconds without input before an unfinished application is dropped (default: config, 120).",
+            valueName: "seconds"))
     var idleTimeout: Int?
 
     func validate() throws {

@@ -87,7 +87,8 @@ struct AttendLoop {
             switch step {
             case .submit(let draft):
                 if let reference = store(draft) {
-                    try show(screen.stored(reference: reference, bringToDesk: form.definition.bringToDesk.resolve(language)))
+                    try show(
+                        screen.stored(reference: reference, bringToDesk: form.definition.bringToDesk.resolve(language)))
                     // Leave the number on screen until Enter or the idle timeout, then clear it.
                     let event = reader.readLine(timeout: idleTimeout)
                     if event == .timeout { logger.info("reference screen timed out") }
@@ -125,7 +126,8 @@ struct AttendLoop {
         do {
             let stored = try database.submit(
                 draft, formSHA256: form.sha256, center: center, year: today.year, at: Date())
-            logger.info("application stored", metadata: ["reference": "\(stored.reference)", "form": "\(draft.formID)"])
+            logger.info(
+                "application stored", metadata: ["reference": "\(stored.reference)", "form": "\(draft.formID)"])
             return stored.reference
         } catch {
             // The error text names the database problem, never the answers.
@@ -151,11 +153,15 @@ struct AttendLoop {
             switch reader.readLine(timeout: nil) {
             case .line(let line):
                 if let language = Self.language(line, among: languages) { return language }
-                try writer.writeLine("! " + all.map { TerminalText.escape($0.format("welcome.invalid_language")) }.joined(separator: " / "))
+                try writer.writeLine(
+                    "! "
+                        + all.map { TerminalText.escape($0.format("welcome.invalid_language")) }.joined(
+                            separator: " / "))
             case .rejected(let rejection):
                 let key = Self.key(for: rejection)
                 try writer.writeLine(
-                    "! " + all.map { AttendScreen(strings: $0).text(key, ["limit": "\(reader.maxLineBytes)"]) }
+                    "! "
+                        + all.map { AttendScreen(strings: $0).text(key, ["limit": "\(reader.maxLineBytes)"]) }
                         .joined(separator: " / "))
             case .timeout:
                 continue

@@ -25,7 +25,9 @@ struct BatchCommand: ParsableCommand {
         var limit = 500
 
         func validate() throws {
-            guard (1...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000000") }
+            guard (1...1_000_000).contains(limit) else {
+                throw ValidationError("--limit must be between 1 and 1000000")
+            }
         }
 
         func run() throws {

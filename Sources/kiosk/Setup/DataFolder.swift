@@ -27,7 +27,8 @@ struct DataFolder {
         let manager = FileManager.default
         do {
             if !manager.fileExists(atPath: url.path) {
-                try manager.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try manager.createDirectory(
+                    at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             if !manager.fileExists(atPath: configURL.path) {
                 let encoder = JSONEncoder()

@@ -60,10 +60,12 @@ struct KioskResources {
             var forms: [String: LoadedForm] = [:]
             for name in try formFiles(in: directory) {
                 let data = try read(directory, "forms/\(name)")
-                let form = try DefinitionLoader.form(from: data, file: path(directory, "forms/\(name)"), catalog: catalog)
+                let form = try DefinitionLoader.form(
+                    from: data, file: path(directory, "forms/\(name)"), catalog: catalog)
                 forms[form.id] = LoadedForm(definition: form, sha256: SHA256.hash(data).hex)
             }
-            return KioskResources(directory: directory, source: source, forms: forms, catalog: catalog, strings: strings)
+            return KioskResources(
+                directory: directory, source: source, forms: forms, catalog: catalog, strings: strings)
         } catch let error as DefinitionError {
             throw SetupError("form definition refused: \(error)")
         } catch let error as SetupError {
@@ -76,7 +78,8 @@ struct KioskResources {
     func form(_ id: String) throws(SetupError) -> LoadedForm {
         guard let form = forms[id] else {
             throw SetupError(
-                "no form \"\(id)\" in \(directory.path)/forms (available: \(forms.keys.sorted().joined(separator: ", ")))")
+                "no form \"\(id)\" in \(directory.path)/forms (available: \(forms.keys.sorted().joined(separator: ", ")))"
+            )
         }
         return form
     }
