@@ -15,7 +15,7 @@ struct KioskCommand: ParsableCommand {
             """,
         subcommands: [
             AttendCommand.self, StatusCommand.self, KeysCommand.self, BatchCommand.self, UploadCommand.self,
-            StaffCommand.self, ReviewCommand.self, AuditCommand.self,
+            StaffCommand.self, ReviewCommand.self, AuditCommand.self, ConfigCommand.self,
         ],
         defaultSubcommand: AttendCommand.self
     )
@@ -33,11 +33,18 @@ struct KioskCommand: ParsableCommand {
 }
 
 /// Logs go to standard error; the level comes from KIOSK_LOG_LEVEL (default `warning`, so a
-/// console kiosk's screen is not disturbed). Log lines never carry personal data.
+/// console kiosk's screen is not disturbed). Under systemd the lines take the journal's
+/// format (JournalLogHandler). Log lines never carry personal data.
 enum KioskLogging {
     static func bootstrap(_ environment: [String: String]) {
         let level = environment["KIOSK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        LoggingSystem.bootstrap { label in
+        let journal = JournalLogHandler.isWanted(environment)
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            if journal {
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

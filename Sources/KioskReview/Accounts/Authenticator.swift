@@ -1,0 +1,80 @@
+import Foundation
+import KioskCrypto
+import KioskStore
+
+/// Checks a staff ID and password, counting failures, delaying and locking, and saying as
+/// little as possible: every failure looks the same, whether the ID exists, the password is
+/// wrong, or the account is locked or disabled, and each costs the same scrypt work.
+package final class Authenticator {
+    let database: AppDatabase
+    let policy: LoginPolicy
+    /// Failures under IDs that have no account, so their delays grow like a real account's.
+    private var unknownFailures: [String: Int] = [:]
+    /// Failures in a row at this console, whatever the ID, so trying many IDs is slow too.
+    private var consecutiveFailures = 0
+    /// A hash of a random password, verified for unknown IDs so they take as long as real ones.
+    private var decoy: PasswordHash?
+
+    package init(database: AppDatabase, policy: LoginPolicy) {
+        self.database = database
+        self.policy = policy
+    }
+
+    package enum Outcome: Equatable {
+        case success(StaffAccount)
+        /// Show the one failure message, then wait `delay` before the next attempt.
+        case failure(delay: Duration)
+    }
+
+    package func logIn(id: String, password: String, at date: Date) throws -> Outcome {
+        let account = try database.staffAccount(id: id)
+        let stored = account.flatMap { PasswordHash(encoded: $0.passwordHash) }
+        let hash = try stored ?? decoyHash()
+        let matches = try hash.verify(PasswordRules.bytes(password))
+        if let account, stored != nil, matches, account.mayLogIn {
+            consecutiveFailures = 0
+            return .success(try recordSuccess(account, hash: hash, password: password, at: date))
+        }
+        consecutiveFailures += 1
+        let failures: Int
+        if account != nil {
+            failures =
+                try database.recordFailedLogin(id: id, at: date, lockAfter: policy.lockAfter, hasher: .sha256)?
+                .failedLogins ?? 1
+        } else {
+            unknownFailures[id, default: 0] += 1
+            failures = unknownFailures[id] ?? 1
+            // The typed ID is not kept: it may be a password typed into the wrong prompt.
+            try database.appendAudit(
+                AuditRecord(staffID: nil, action: .loginFailed, detail: "unknown staff ID"), at: date, hasher: .sha256)
+        }
+        return .failure(delay: policy.delay(afterFailures: max(failures, consecutiveFailures)))
+    }
+
+    /// Resets the failure count, notes the login, and renews a hash made with a lower cost.
+    private func recordSuccess(
+        _ account: StaffAccount, hash: PasswordHash, password: String, at date: Date
+    ) throws
+        -> StaffAccount
+    {
+        let parameters = PasswordRules.parameters(cost: policy.hashCost)
+        let renewed =
+            hash.isWeaker(than: parameters)
+            ? try PasswordHash.create(password: PasswordRules.bytes(password), parameters: parameters).encoded : nil
+        let updated = try database.updateStaff(
+            id: account.id, at: date, audit: [AuditRecord(staffID: account.id, action: .login)], hasher: .sha256
+        ) { account in
+            account.failedLogins = 0
+            account.lastLoginAt = date
+            if let renewed { account.passwordHash = renewed }
+        }
+        return updated ?? account
+    }
+
+    private func decoyHash() throws -> PasswordHash {
+        if let decoy { return decoy }
+        let made = try PasswordHash.unmatchable(parameters: PasswordRules.parameters(cost: policy.hashCost))
+        decoy = made
+        return made
+    }
+}

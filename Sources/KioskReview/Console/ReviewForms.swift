@@ -1,0 +1,113 @@
+import KioskCore
+
+/// The form definitions applications were filled with, read the way staff need them:
+/// labels and displayed answers in the console's language, the kiosk's own validators for
+/// edits, and the skip logic that decides which answers an application must have.
+package struct ReviewForms: Sendable {
+    package let forms: [String: FormDefinition]
+    package let catalog: UnitCatalog
+    /// Labels, choice names and validator messages come in this language.
+    package let strings: InterfaceStrings
+
+    package init(forms: [FormDefinition], catalog: UnitCatalog, strings: InterfaceStrings) {
+        self.forms = Dictionary(forms.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.catalog = catalog
+        self.strings = strings
+    }
+
+    package var language: Language { strings.language }
+
+    package func parser(_ form: FormDefinition, today: CalendarDate) -> AnswerParser {
+        AnswerParser(form: form, catalog: catalog, strings: strings, today: today)
+    }
+
+    package func label(_ field: FieldDefinition) -> String {
+        field.label.resolve(language)
+    }
+
+    /// An answer as a person reads it: choice labels rather than stored values.
+    package func display(
+        _ value: AnswerValue, for field: FieldDefinition, in form: FormDefinition, answers: [String: AnswerValue],
+        today: CalendarDate
+    ) -> String {
+        let parser = parser(form, today: today)
+        let options: [Choice]
+        switch field.type {
+        case .yesNo: options = parser.yesNoOptions()
+        case .choice, .multiChoice:
+            // Every option, not only those the age allows now, so a stale answer still reads well.
+            options = (field.choices ?? []) + parser.options(for: field, answers: answers)
+        default: return value.values.joined(separator: ", ")
+        }
+        return value.values.map { stored in
+            options.first { $0.value == stored }?.label.resolve(language) ?? stored
+        }.joined(separator: ", ")
+    }
+
+    /// The options staff may type the number of when editing a choice field.
+    package func options(
+        for field: FieldDefinition, in form: FormDefinition, answers: [String: AnswerValue], today: CalendarDate
+    )
+        -> [String]
+    {
+        let parser = parser(form, today: today)
+        switch field.type {
+        case .yesNo: return parser.yesNoOptions().map { $0.label.resolve(language) }
+        case .choice, .multiChoice:
+            return parser.options(for: field, answers: answers).map { $0.label.resolve(language) }
+        default: return []
+        }
+    }
+
+    /// Whether the kiosk asks `field`, given the other answers (the form's skip logic).
+    package func isAsked(_ field: FieldDefinition, answers: [String: AnswerValue]) -> Bool {
+        guard let condition = field.showIf else { return true }
+        guard let values = answers[condition.field]?.values else { return false }
+        if let equals = condition.equals, !values.contains(equals) { return false }
+        if let notEquals = condition.notEquals, values.contains(notEquals) { return false }
+        if let isIn = condition.isIn, !values.contains(where: isIn.contains) { return false }
+        return true
+    }
+
+    /// The answers without those to questions the skip logic no longer asks, and what was dropped.
+    package func droppingUnasked(
+        _ answers: [String: AnswerValue], in form: FormDefinition
+    )
+        -> (answers: [String: AnswerValue], dropped: [(FieldDefinition, AnswerValue)])
+    {
+        var kept = answers
+        var dropped: [(FieldDefinition, AnswerValue)] = []
+        // Conditions only look back, so one pass in form order settles everything.
+        for field in form.fields {
+            if let value = kept[field.id], !isAsked(field, answers: kept) {
+                kept[field.id] = nil
+                dropped.append((field, value))
+            }
+        }
+        return (kept, dropped)
+    }
+
+    /// What keeps an application from being approved: a required answer missing, or an
+    /// answer the validators refuse now (after an edit elsewhere, say), with the message.
+    package func problems(
+        _ answers: [String: AnswerValue], in form: FormDefinition, today: CalendarDate
+    )
+        -> [(field: FieldDefinition, message: String)]
+    {
+        let parser = parser(form, today: today)
+        var problems: [(FieldDefinition, String)] = []
+        for field in form.fields where isAsked(field, answers: answers) {
+            guard let value = answers[field.id] else {
+                if field.required { problems.append((field, strings.message(for: ValidationFailure("required")))) }
+                continue
+            }
+            if let failure = parser.recheck(value, for: field, answers: answers) {
+                problems.append((field, strings.message(for: failure)))
+            }
+        }
+        for field in form.fields where answers[field.id] != nil && !isAsked(field, answers: answers) {
+            problems.append((field, "answered, but the form does not ask this given the other answers"))
+        }
+        return problems
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import KioskTerminal
+
+/// Runs the uploader (`kiosk upload`) as a child process for a supervisor's `upload`, and
+/// turns what it printed into escaped console lines.
+///
+/// The child gets no input (it must not read the staff's keystrokes) and its output is
+/// captured, not passed through, so nothing it prints can control the terminal.
+package struct UploadLauncher: Sendable {
+    package let executable: URL
+    package let arguments: [String]
+    /// False when this build has no uploader: the console says so instead of running anything.
+    package let isAvailable: Bool
+
+    package init(executable: URL, arguments: [String], isAvailable: Bool) {
+        self.executable = executable
+        self.arguments = arguments
+        self.isAvailable = isAvailable
+    }
+
+    package struct Result: Sendable, Equatable {
+        package let status: Int32?
+        package let lines: [String]
+    }
+
+    static let unavailable =
+        "Uploading is not available in this build (there is no kiosk upload command yet); the batches wait in the outbox."
+
+    /// Runs the child to the end; at most the last 40 lines of its output are kept.
+    package func run() -> Result {
+        guard isAvailable else { return Result(status: nil, lines: [Self.unavailable]) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do {
+            try process.run()
+        } catch {
+            return Result(
+                status: nil,
+                lines: ["! The uploader could not be started: \(TerminalText.escape(error.localizedDescription))"])
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let status = process.terminationStatus
+        // An executable without the subcommand refuses the word (ArgumentParser's usage error, 64).
+        if status == 64 && text.contains("upload") && (text.contains("Unexpected argument") || text.contains("Unknown"))
+        {
+            return Result(status: status, lines: [Self.unavailable])
+        }
+        let printed = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .filter { !$0.isEmpty }.suffix(40).map { "  " + TerminalText.escape($0) }
+        let summary: String
+        switch status {
+        case 0: summary = "Upload finished."
+        case 75:
+            summary = "! Headquarters cannot be reached now; the batches stay in the outbox and go with a later upload."
+        default:
+            summary =
+                "! The upload ended with status \(status); the batches stay in the outbox. See outbox for the last error."
+        }
+        return Result(status: status, lines: printed + [summary])
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+// MARK: - Staff accounts: reads
+
+extension AppDatabase {
+    package func staffAccount(id: String) throws -> StaffAccount? {
+        try writer.read { db in try StaffAccount.fetchOne(db, key: id) }
+    }
+
+    /// Every account, by ID.
+    package func staffAccounts() throws -> [StaffAccount] {
+        try writer.read { db in try StaffAccount.order(StaffAccount.Columns.id).fetchAll(db) }
+    }
+}
+
+// MARK: - Staff accounts: writes
+
+extension AppDatabase {
+    /// Adds an account with its audit entry; false (and nothing written) when the ID is taken.
+    package func addStaff(_ account: StaffAccount, audit: AuditRecord, hasher: AuditHasher) throws -> Bool {
+        try writeRetryingWhenBusy { db in
+            guard try !StaffAccount.exists(db, key: account.id) else { return false }
+            try account.insert(db)
+            try Self.appendAudit(audit, at: account.createdAt, hasher: hasher, in: db)
+            return true
+        }
+    }
+
+    /// Changes an account and appends its audit entries in one transaction; nil when there
+    /// is no such account.
+    @discardableResult
+    package func updateStaff(
+        id: String, at date: Date, audit: [AuditRecord], hasher: AuditHasher,
+        _ change: (inout StaffAccount) -> Void
+    ) throws -> StaffAccount? {
+        try writeRetryingWhenBusy { db in
+            guard var account = try StaffAccount.fetchOne(db, key: id) else { return nil }
+            change(&account)
+            try account.update(db)
+            for record in audit {
+                try Self.appendAudit(record, at: date, hasher: hasher, in: db)
+            }
+            return account
+        }
+    }
+
+    /// Counts a failed login on an existing account and locks it at `lockAfter` failures,
+    /// with the audit entries, in one transaction. Returns the account as it is now.
+    package func recordFailedLogin(
+        id: String, at date: Date, lockAfter: Int, hasher: AuditHasher
+    ) throws
+        -> StaffAccount?
+    {
+        try writeRetryingWhenBusy { db in
+            guard var account = try StaffAccount.fetchOne(db, key: id) else { return nil }
+            account.failedLogins += 1
+            account.lastFailedAt = date
+            try Self.appendAudit(
+                AuditRecord(staffID: id, action: .loginFailed, detail: "failure \(account.failedLogins)"), at: date,
+                hasher: hasher, in: db)
+            if account.lockedAt == nil && account.failedLogins >= lockAfter {
+                account.lockedAt = date
+                try Self.appendAudit(
+                    AuditRecord(staffID: id, action: .accountLocked, detail: "after \(account.failedLogins) failures"),
+                    at: date, hasher: hasher, in: db)
+            }
+            try account.update(db)
+            return account
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskReview
+
+/// `kiosk review`: the staff review console on this terminal.
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Run the staff review console on this terminal.",
+        discussion: """
+            Log in with a staff account (kiosk staff add), then type help. Sessions end after 5 \
+            minutes without input and 8 hours after login; after 5 failed logins in a row an \
+            account is locked until a supervisor unlocks it. On a pipe the password is read as a line.
+            """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "The language of field labels, choices and validation messages (uk, en or lt).")
+    var lang: Language = .en
+
+    // For tests only: these can shorten the limits, never lengthen them.
+    @Option(name: .customLong("login-delay-ms"), help: .private)
+    var loginDelayMilliseconds: Int?
+
+    @Option(name: .customLong("idle-timeout"), help: .private)
+    var idleTimeout: Int?
+
+    @Option(name: .customLong("session-lifetime"), help: .private)
+    var sessionLifetime: Int?
+
+    func validate() throws {
+        if let loginDelayMilliseconds, !(0...1000).contains(loginDelayMilliseconds) {
+            throw ValidationError("--login-delay-ms must be between 0 and 1000")
+        }
+        if let idleTimeout, !(1...300).contains(idleTimeout) {
+            throw ValidationError("--idle-timeout must be between 1 and 300 seconds")
+        }
+        if let sessionLifetime, !(1...28_800).contains(sessionLifetime) {
+            throw ValidationError("--session-lifetime must be between 1 and 28800 seconds")
+        }
+    }
+
+    func run() throws {
+        KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
+        let context = try KioskContext.load(data)
+        guard let strings = context.resources.strings[lang] else {
+            throw ValidationError("there are no interface strings for \(lang.rawValue)")
+        }
+        let forms = ReviewForms(
+            forms: context.resources.forms.values.map(\.definition), catalog: context.resources.catalog,
+            strings: strings)
+        var settings = ReviewConsole.Settings(center: context.config.center)
+        if let loginDelayMilliseconds { settings.policy.baseDelay = .milliseconds(loginDelayMilliseconds) }
+        if let idleTimeout { settings.policy.idleTimeout = .seconds(idleTimeout) }
+        if let sessionLifetime { settings.policy.sessionLifetime = .seconds(sessionLifetime) }
+        let console = ReviewConsole(
+            database: try context.folder.openDatabase(), forms: forms, settings: settings,
+            uploader: uploader(context))
+        try ReviewLoop(console: console).run()
+    }
+
+    /// `kiosk upload` of this same executable, on the same data folder.
+    private func uploader(_ context: KioskContext) -> UploadLauncher {
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        let available = KioskCommand.configuration.subcommands.contains { $0._commandName == "upload" }
+        return UploadLauncher(
+            executable: executable,
+            arguments: [
+                "upload", "--data-dir", context.folder.url.path, "--kiosk-dir", context.resources.directory.path,
+            ],
+            isAvailable: available)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import KioskReview
+import KioskTerminal
+
+/// Drives the review console on standard input and output, as `AttendLoop` drives the form.
+///
+/// The console decides; this reads lines with the timeout it asks for, turns echo off for
+/// passwords on a terminal, waits out login delays (dropping what was typed meanwhile),
+/// and writes the replies.
+struct ReviewLoop {
+    let console: ReviewConsole
+
+    private let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 1024)
+    private let writer = TerminalWriter(fileDescriptor: STDOUT_FILENO)
+    private let isTerminal = TerminalControl.isTerminal(STDIN_FILENO)
+
+    init(console: ReviewConsole) {
+        self.console = console
+    }
+
+    func run() throws {
+        let mode = try TerminalControl.enterKioskMode(STDIN_FILENO)
+        defer { try? mode.restore() }
+        if isTerminal {
+            try TerminalControl.ignoreJobControlSignals()
+        } else {
+            signal(SIGPIPE, SIG_IGN)
+        }
+        var reply = console.start()
+        while true {
+            // Echo goes off before the password prompt appears, so nothing typed after it shows.
+            let echo = reply.hidesInput && isTerminal ? try EchoControl.off(STDIN_FILENO) : nil
+            defer { echo?.restore() }
+            try show(reply)
+            if reply.continues {
+                reply = console.proceed()
+                continue
+            }
+            guard reply.prompt != nil else { return }
+            switch read() {
+            case .line(let line):
+                reply = console.handle(line)
+            case .rejected(let rejection):
+                reply = console.refused(Self.reason(rejection))
+            case .timeout:
+                reply = console.inputTimedOut()
+            case .endOfInput:
+                try show(console.endOfInput())
+                return
+            }
+        }
+    }
+
+    private func show(_ reply: ConsoleReply) throws {
+        if reply.clearsScreen { try writer.clearScreen() }
+        if !reply.lines.isEmpty { try writer.write(reply.lines.map { $0 + "\n" }.joined()) }
+        if reply.pause > .zero {
+            Thread.sleep(forTimeInterval: reply.pause.seconds)
+            if isTerminal {
+                // What was typed during the delay must not become the next attempt.
+                TerminalControl.discardPendingInput(STDIN_FILENO)
+                reader.discardBuffered()
+            }
+        }
+        if let prompt = reply.prompt { try writer.write(prompt) }
+    }
+
+    private func read() -> LineEvent {
+        reader.readLine(timeout: console.deadline.map { Duration.seconds(max(0, $0.timeIntervalSinceNow)) })
+    }
+
+    private static func reason(_ rejection: LineRejection) -> String {
+        switch rejection {
+        case .tooLong(let limit): "longer than \(limit) bytes"
+        case .invalidUTF8: "unreadable characters"
+        case .controlCharacter: "control keys or escape sequences"
+        }
+    }
+}
+
+extension Duration {
+    /// Seconds as a floating-point number, for `Thread.sleep`.
+    fileprivate var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}
