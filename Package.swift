@@ -140,6 +140,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskTerminalTests", dependencies: ["KioskTerminal"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskEndToEndTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        // deploy/: the installer, the units and the lockdown, through deploy/tests/run.sh.
+        .testTarget(name: "DeployTests", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

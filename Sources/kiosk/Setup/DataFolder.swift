@@ -8,9 +8,12 @@ import KioskStore
 /// configuration, so `swift run kiosk` works on a fresh clone with no setup.
 struct DataFolder {
     let url: URL
+    /// The configuration file when it is not the folder's config.json: $KIOSK_CONFIG, such as
+    /// an installed kiosk's /etc/kiosk/config.json. It is never created: it must exist.
+    var externalConfig: URL? = nil
 
     var databasePath: String { url.appendingPathComponent("kiosk.sqlite").path }
-    var configURL: URL { url.appendingPathComponent("config.json") }
+    var configURL: URL { externalConfig ?? url.appendingPathComponent("config.json") }
     var outboxURL: URL { url.appendingPathComponent("outbox") }
     var centerKey: CenterKey { CenterKey(folder: url.appendingPathComponent("keys")) }
 
@@ -18,7 +21,11 @@ struct DataFolder {
     static func resolve(option: String?, environment: [String: String]) -> DataFolder {
         let path = option ?? environment["KIOSK_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "kiosk-data"
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        return DataFolder(url: url.standardizedFileURL)
+        let config = environment["KIOSK_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }.map {
+            URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardizedFileURL
+        }
+        return DataFolder(url: url.standardizedFileURL, externalConfig: config)
     }
 
     /// Creates the folder, the demo configuration and the demo center's key if they are
@@ -30,7 +37,7 @@ struct DataFolder {
                 try manager.createDirectory(
                     at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            if !manager.fileExists(atPath: configURL.path) {
+            if externalConfig == nil, !manager.fileExists(atPath: configURL.path) {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 try encoder.encode(KioskConfig.demo).write(to: configURL, options: .atomic)

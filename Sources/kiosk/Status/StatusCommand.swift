@@ -20,9 +20,11 @@ struct StatusCommand: ParsableCommand {
         let context = try KioskContext.load(data)
         var counts: [ApplicationState: Int] = [:]
         let integrity: String
+        var upload: UploadStatusReport?
         do {
             let database = try AppDatabase.open(at: context.folder.databasePath)
             counts = try database.countsByState()
+            upload = try? UploadStatusReport(database.uploadSummary())
             integrity = try database.quickCheck()
         } catch let error as StoreError {
             integrity = error.description
@@ -32,7 +34,9 @@ struct StatusCommand: ParsableCommand {
             dataDir: context.folder.url.path, kioskDir: context.resources.directory.path,
             kioskDirSource: context.resources.source, form: context.config.form,
             applications: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            integrity: integrity)
+            integrity: integrity, upload: upload,
+            health: HealthStatusReport(
+                check: HealthCheck(folder: context.folder, config: context.config), integrity: integrity))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -54,9 +58,12 @@ struct StatusReport: Encodable {
     let form: String
     let applications: [String: Int]
     let integrity: String
+    let upload: UploadStatusReport?
+    /// Whether the attend service takes applications, and the free disk.
+    let health: HealthStatusReport
 
     enum CodingKeys: String, CodingKey {
-        case center, form, applications, integrity
+        case center, form, applications, integrity, upload, health
         case centerName = "center_name"
         case dataDir = "data_dir"
         case kioskDir = "kiosk_dir"
@@ -75,6 +82,8 @@ struct StatusReport: Encodable {
         for state in ApplicationState.allCases {
             lines.append("  \(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(applications[state.rawValue] ?? 0)")
         }
+        lines.append(contentsOf: upload?.lines ?? [])
+        lines.append(contentsOf: health.lines)
         return lines.joined(separator: "\n")
     }
 }

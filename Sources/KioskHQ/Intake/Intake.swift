@@ -1,0 +1,278 @@
+import Foundation
+import KioskBatch
+import KioskCrypto
+import KioskReceipt
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What headquarters answers to a batch it took: 201 with a new receipt, or 200 with the
+/// original receipt when the same bytes come again.
+public enum IntakeOutcome: Equatable, Sendable {
+    case accepted(SignedReceipt)
+    case alreadyReceived(SignedReceipt)
+
+    public var receipt: SignedReceipt {
+        switch self {
+        case .accepted(let receipt), .alreadyReceived(let receipt): receipt
+        }
+    }
+}
+
+/// Decides about one uploaded batch and stores it: everything is checked before anything is
+/// stored, and a refused batch leaves no row and no file behind.
+///
+/// Checks, in order: the center is registered; a sequence already accepted is answered from
+/// its stored receipt (same bytes) or refused as a conflict (other bytes); otherwise the
+/// sequence must be the next one; the archive is read strictly; the manifest names this center
+/// and sequence; signature with the center's registered key, records digest, count and
+/// references, and `previous` = SHA-256 of the last accepted manifest.
+public final class Intake: Sendable {
+    public let folder: HQFolder
+    public let database: HQDatabase
+    let receiptKey: Ed25519PrivateKey
+    let logger: Logger
+    /// The largest accepted body, in bytes.
+    public let maxBatchBytes: Int
+    let readerLimits: BatchReader.Limits
+
+    public init(
+        folder: HQFolder, database: HQDatabase, receiptKey: Ed25519PrivateKey, maxBatchBytes: Int, logger: Logger
+    ) {
+        self.folder = folder
+        self.database = database
+        self.receiptKey = receiptKey
+        self.maxBatchBytes = maxBatchBytes
+        self.logger = logger
+        var limits = BatchReader.Limits()
+        limits.maxRecordsBytes = maxBatchBytes
+        limits.maxManifestBytes = min(limits.maxManifestBytes, maxBatchBytes)
+        readerLimits = limits
+    }
+
+    /// The registered center `code`, or 403; a code that cannot be a center is 400.
+    public func registeredCenter(_ code: String) throws(IntakeError) -> CenterRecord {
+        guard Receipt.isCenterCode(code) else {
+            throw IntakeError(
+                .malformed, "\"\(code.prefix(40))\" is not a center code (2 to 12 upper-case letters or digits)")
+        }
+        let record: CenterRecord?
+        do {
+            record = try database.center(code: code)
+        } catch {
+            throw IntakeError(.storage, "cannot read the center table: \(error)")
+        }
+        guard let record else {
+            throw IntakeError(.unknownCenter, "center \(code) is not registered at headquarters")
+        }
+        return record
+    }
+
+    /// Checks and stores the batch in `body` for `center` at `sequence`; blocking (disk, database).
+    ///
+    /// Always consumes `body`: the file is moved into `batches/` when accepted and removed otherwise.
+    func process(
+        _ body: ReceivedBody, center: CenterRecord, sequence: Int, now: Date = Date()
+    ) throws(IntakeError)
+        -> IntakeOutcome
+    {
+        var kept = false
+        defer { if !kept { unlink(body.path) } }
+        try body.syncAndClose()
+        let log = logger.with(center: center.code, sequence: sequence)
+
+        if let outcome = try answerResend(body, center: center.code, sequence: sequence, log: log) {
+            return outcome
+        }
+        let last = try read { try database.lastBatch(center: center.code) }
+        let expected = (last?.sequence ?? 0) + 1
+        guard sequence == expected else {
+            throw IntakeError(
+                .wrongSequence,
+                "\(center.code) batch \(sequence) is out of order: headquarters expects batch \(expected)",
+                expectedSequence: expected)
+        }
+
+        let contents: BatchContents
+        do {
+            contents = try BatchReader.read(path: body.path, limits: readerLimits)
+        } catch {
+            throw Self.refusal(error, center: center.code, sequence: sequence)
+        }
+        let manifest = contents.manifest
+        guard manifest.center == center.code else {
+            throw IntakeError(
+                .unverifiable,
+                "the batch was uploaded for center \(center.code) but its manifest names \(manifest.center)")
+        }
+        guard manifest.sequence == sequence else {
+            throw IntakeError(
+                .wrongSequence,
+                "the batch uploaded as \(center.code) batch \(sequence) is batch \(manifest.sequence) (an old batch replayed?); "
+                    + "headquarters expects batch \(expected)",
+                expectedSequence: expected)
+        }
+        let key: Ed25519PublicKey
+        let previous: BatchContents?
+        do {
+            key = try Ed25519PublicKey(pemRepresentation: center.publicKeyPEM)
+            previous = try last.map {
+                try BatchContents(
+                    manifestBytes: $0.manifest, signature: $0.signature, recordsSHA256: $0.recordsSHA256,
+                    recordCount: $0.recordCount, recordReferences: [])
+            }
+        } catch {
+            throw IntakeError(.storage, "the stored key or last manifest of \(center.code) cannot be read: \(error)")
+        }
+        do {
+            try BatchVerifier.verify(contents, key: key, previous: previous)
+        } catch {
+            let refusal = Self.refusal(error, center: center.code, sequence: sequence)
+            if refusal.code == .brokenChain {
+                log.critical("ALARM: \(refusal.message)")
+            }
+            throw refusal
+        }
+
+        let outcome = try store(body, contents: contents, center: center.code, now: now, log: log)
+        kept = true
+        return outcome
+    }
+
+    /// The answer to a sequence that was already accepted: the stored receipt for the same
+    /// bytes, a logged conflict for other bytes; nil for a sequence not accepted yet.
+    private func answerResend(
+        _ body: ReceivedBody, center: String, sequence: Int, log: Logger
+    ) throws(IntakeError)
+        -> IntakeOutcome?
+    {
+        guard let existing = try read({ try database.batch(center: center, sequence: sequence) }) else { return nil }
+        if existing.tarSHA256 == body.sha256 && existing.tarSize == body.size {
+            log.info("resend of an accepted batch: answered with its original receipt")
+            return .alreadyReceived(existing.receipt)
+        }
+        let expected = (try read { try database.lastBatch(center: center) }?.sequence ?? 0) + 1
+        log.critical(
+            "ALARM: \(center) batch \(sequence) was uploaded again with different bytes (SHA-256 \(body.sha256), \(body.size) bytes; accepted \(existing.tarSHA256))"
+        )
+        throw IntakeError(
+            .conflict,
+            "\(center) batch \(sequence) was already accepted with different bytes (SHA-256 \(existing.tarSHA256)); "
+                + "headquarters expects batch \(expected). This is logged as an alarm: the kiosk's chain has diverged",
+            expectedSequence: expected)
+    }
+
+    /// Stores the batch in one transaction and moves its file into `batches/`; a crash or error
+    /// before the commit leaves neither row nor (after cleanup) file.
+    private func store(
+        _ body: ReceivedBody, contents: BatchContents, center: String, now: Date, log: Logger
+    )
+        throws(IntakeError) -> IntakeOutcome
+    {
+        let manifest = contents.manifest
+        let receivedAt = Receipt.timestamp(now)
+        let receipt: SignedReceipt
+        do {
+            receipt = try SignedReceipt.sign(
+                Receipt(
+                    center: center, sequence: manifest.sequence, manifestSHA256: contents.manifestSHA256,
+                    receivedAt: receivedAt, keyFingerprint: receiptKey.publicKey.fingerprint),
+                with: receiptKey)
+        } catch {
+            throw IntakeError(.storage, "cannot sign the receipt: \(error)")
+        }
+        let relative = HQFolder.batchFile(center: center, sequence: manifest.sequence)
+        let destination = folder.url.appendingPathComponent(relative)
+        let accepted = AcceptedBatchInput(
+            center: center, contents: contents, tarSHA256: body.sha256, tarSize: body.size, file: relative,
+            receivedAt: receivedAt, receipt: receipt)
+        let result: IntakeDecision
+        do {
+            result = try database.accept(accepted) {
+                try Self.move(body.path, to: destination)
+            }
+        } catch let duplicate as DuplicateReference {
+            log.critical(
+                "ALARM: \(center) batch \(manifest.sequence) repeats an application already received in batch \(duplicate.sequence)"
+            )
+            throw IntakeError(
+                .conflict,
+                "\(center) batch \(manifest.sequence) holds \(duplicate.reference), which headquarters already received "
+                    + "in batch \(duplicate.sequence)")
+        } catch {
+            unlink(destination.path)
+            throw IntakeError(.storage, "cannot store \(center) batch \(manifest.sequence): \(error)")
+        }
+        switch result {
+        case .stored:
+            log.notice(
+                "accepted \(center) batch \(manifest.sequence): \(manifest.count) records, \(body.size) bytes, manifest \(contents.manifestSHA256)"
+            )
+            return .accepted(receipt)
+        case .raced(let existing):
+            // Another request stored this sequence between the checks and the transaction.
+            guard existing.tarSHA256 == body.sha256 else {
+                log.critical("ALARM: \(center) batch \(manifest.sequence) arrived twice at once with different bytes")
+                throw IntakeError(
+                    .conflict, "\(center) batch \(manifest.sequence) was just accepted with different bytes",
+                    expectedSequence: existing.sequence + 1)
+            }
+            return .alreadyReceived(existing.receipt)
+        case .outOfOrder(let expected):
+            throw IntakeError(
+                .wrongSequence,
+                "\(center) batch \(manifest.sequence) is out of order: headquarters expects batch \(expected)",
+                expectedSequence: expected)
+        }
+    }
+
+    /// Renames the received file into its center's folder and makes the rename durable.
+    private static func move(_ path: String, to destination: URL) throws {
+        let centerFolder = destination.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: centerFolder.path) {
+            try FileManager.default.createDirectory(
+                at: centerFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try HQFolder.syncFolder(centerFolder.deletingLastPathComponent())
+        }
+        guard rename(path, destination.path) == 0 else {
+            throw HQError("cannot move the batch to \(destination.path): \(HQFolder.errorText())")
+        }
+        try HQFolder.syncFolder(centerFolder)
+        try HQFolder.syncFolder(URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+
+    private func read<T>(_ body: () throws -> T) throws(IntakeError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw IntakeError(.storage, "cannot read the batch table: \(error)")
+        }
+    }
+
+    /// Maps a reader or verifier error to the refusal headquarters answers with.
+    static func refusal(_ error: any Error, center: String, sequence: Int) -> IntakeError {
+        guard let error = error as? BatchError else {
+            return IntakeError(.storage, "cannot read the received batch: \(error)")
+        }
+        let what = "\(center) batch \(sequence) refused: \(error.message)"
+        switch error.code {
+        case .malformedArchive, .malformedManifest: return IntakeError(.malformed, what)
+        case .tooLarge: return IntakeError(.tooLarge, what)
+        case .badSignature, .wrongKey, .digestMismatch, .countMismatch, .referencesMismatch:
+            return IntakeError(.unverifiable, what)
+        case .brokenChain: return IntakeError(.brokenChain, what)
+        case .io: return IntakeError(.storage, "cannot read the received batch: \(error.message)")
+        }
+    }
+}
+
+extension Logger {
+    func with(center: String, sequence: Int) -> Logger {
+        var logger = self
+        logger[metadataKey: "center"] = "\(center)"
+        logger[metadataKey: "sequence"] = "\(sequence)"
+        return logger
+    }
+}

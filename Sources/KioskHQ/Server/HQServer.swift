@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import KioskReceipt
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// The intake's HTTP side: the routes and the server (HTTPS with a certificate, or plain HTTP
+/// on loopback only).
+///
+/// `PUT /v1/centers/{center}/batches/{sequence}` streams the tar to `incoming/` (never into
+/// memory), then `Intake` checks and stores it on a thread pool; `GET
+/// /v1/centers/{center}/status` and `GET /health` answer at once.
+public struct HQServer: Sendable {
+    /// Where the server listens and how it protects the connection.
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        /// PEM files of the server certificate (chain) and its private key; nil for plain HTTP.
+        public var tls: (certificate: String, key: String)?
+        /// A CA (PEM) that client certificates must chain to; when set, a client without one is refused.
+        public var clientCA: String?
+        /// Seconds a connection may stay silent before it is closed.
+        public var idleTimeoutSeconds: Int64
+
+        public init(
+            host: String, port: Int, tls: (certificate: String, key: String)?, clientCA: String? = nil,
+            idleTimeoutSeconds: Int64 = 60
+        ) {
+            self.host = host
+            self.port = port
+            self.tls = tls
+            self.clientCA = clientCA
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+        }
+    }
+
+    public let intake: Intake
+    public let settings: Settings
+    let logger: Logger
+
+    public init(intake: Intake, settings: Settings, logger: Logger) {
+        self.intake = intake
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// The application, ready to run; `onRunning` receives the bound port (useful with port 0).
+    public func application(
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws
+        -> some ApplicationProtocol
+    {
+        let settings = settings
+        return Application(
+            router: router(),
+            server: try Self.serverBuilder(settings),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "kiosk-hq"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
+            logger: logger)
+    }
+
+    /// HTTP/1.1 over TLS with the configured certificate, or plain HTTP on a loopback address only.
+    public static func serverBuilder(_ settings: Settings) throws -> HTTPServerBuilder {
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(settings.idleTimeoutSeconds)))
+        guard let tls = settings.tls else {
+            guard isLoopback(settings.host) else {
+                throw HQError(
+                    "plain HTTP is only served on a loopback address; give --tls-cert and --tls-key to listen on \(settings.host)"
+                )
+            }
+            return http
+        }
+        return try .tls(
+            http, tlsConfiguration: try tlsConfiguration(settings, certificate: tls.certificate, key: tls.key))
+    }
+
+    /// The TLS settings: this certificate and key; client certificates required when a client CA is set.
+    static func tlsConfiguration(_ settings: Settings, certificate: String, key: String) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        let privateKey: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificate)
+            privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+        } catch {
+            throw HQError("cannot load the TLS certificate \(certificate) or key \(key): \(error)")
+        }
+        guard !chain.isEmpty else { throw HQError("\(certificate) holds no certificate") }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        configuration.minimumTLSVersion = .tlsv12
+        if let clientCA = settings.clientCA {
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .file(clientCA)
+        }
+        return configuration
+    }
+
+    /// Whether `host` is a loopback address or name.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    // MARK: - Routes
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let intake = intake
+        router.get("/health") { _, _ in
+            Self.json(.ok, Array(#"{"status":"ok"}"#.utf8) + [0x0A])
+        }
+        router.get("/v1/centers/:center/status") { _, context in
+            do {
+                let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
+                let last = try intake.database.lastBatch(center: center.code)
+                let status = CenterStatus(
+                    center: center.code, lastSequence: last?.sequence ?? 0, lastManifestSHA256: last?.manifestSHA256,
+                    lastReceivedAt: last?.receivedAt)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                return Self.json(.ok, Array(try encoder.encode(status)) + [0x0A])
+            } catch let error as IntakeError {
+                return Self.problem(error)
+            }
+        }
+        router.put("/v1/centers/:center/batches/:sequence") { request, context in
+            do {
+                return try await Self.receive(request, context: context, intake: intake)
+            } catch let error as IntakeError {
+                if error.status >= 500 {
+                    context.logger.error("\(error.message)")
+                } else {
+                    context.logger.notice("\(error.message)")
+                }
+                return Self.problem(error)
+            }
+        }
+        return router
+    }
+
+    /// Receives one batch upload: checks what the request line and headers allow, streams the
+    /// body to a file, then checks and stores it away from the event loops.
+    static func receive(_ request: Request, context: BasicRequestContext, intake: Intake) async throws -> Response {
+        guard let text = context.parameters.get("sequence"), text.utf8.count <= 12, let sequence = Int(text),
+            sequence >= 1
+        else {
+            throw IntakeError(.malformed, "the sequence in the path is not a batch number (1, 2, 3 ...)")
+        }
+        let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
+        if let type = request.headers[.contentType]?.lowercased(),
+            !type.hasPrefix(IntakeProtocol.batchContentType), !type.hasPrefix("application/octet-stream")
+        {
+            throw IntakeError(
+                .unsupportedMediaType, "a batch is sent as \(IntakeProtocol.batchContentType), not \(type.prefix(60))")
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > intake.maxBatchBytes {
+            throw IntakeError(
+                .tooLarge, "the batch is \(length) bytes, over the limit of \(intake.maxBatchBytes) bytes")
+        }
+        let file = try IncomingFile(in: intake.folder.incomingURL, limit: intake.maxBatchBytes)
+        for try await chunk in request.body {
+            try file.append(chunk)
+        }
+        let body = file.finish()
+        let outcome: IntakeOutcome
+        do {
+            outcome = try await NIOThreadPool.singleton.runIfActive {
+                try intake.process(body, center: center, sequence: sequence)
+            }
+        } catch let error as IntakeError {
+            throw error
+        } catch {
+            throw IntakeError(.storage, "cannot process the batch: \(error)")
+        }
+        switch outcome {
+        case .accepted(let receipt): return json(.created, receipt.wireBody())
+        case .alreadyReceived(let receipt): return json(.ok, receipt.wireBody())
+        }
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func problem(_ error: IntakeError) -> Response {
+        json(HTTPResponse.Status(code: error.status), error.problem.wireBody())
+    }
+}

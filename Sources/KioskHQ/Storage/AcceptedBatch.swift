@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import KioskReceipt
+
+/// A registered center: its code and the public key its batches must be signed with.
+public struct CenterRecord: Equatable, Sendable {
+    public let code: String
+    public let publicKeyPEM: String
+    public let keyFingerprint: String
+    public let addedAt: Date
+}
+
+/// A center as `kiosk-hq centers list` shows it.
+public struct CenterSummary: Equatable, Sendable {
+    public let code: String
+    public let keyFingerprint: String
+    /// 0 before the first batch.
+    public let lastSequence: Int
+    public let lastReceivedAt: String?
+    public let records: Int
+}
+
+/// A batch headquarters accepted, with the receipt it gave.
+public struct AcceptedBatch: Equatable, Sendable {
+    public let center: String
+    public let sequence: Int
+    /// The exact `manifest.json` bytes, kept to check the next batch's chain.
+    public let manifest: [UInt8]
+    public let signature: [UInt8]
+    public let manifestSHA256: String
+    public let recordsSHA256: String
+    public let recordCount: Int
+    /// SHA-256 of the whole tar as received: a resend with these bytes gets the same receipt.
+    public let tarSHA256: String
+    public let tarSize: Int
+    /// The tar's path relative to the data folder.
+    public let file: String
+    public let receivedAt: String
+    public let receipt: SignedReceipt
+
+    init(row: Row) {
+        center = row["center"]
+        sequence = row["sequence"]
+        manifest = [UInt8](row["manifest"] as Data)
+        signature = [UInt8](row["signature"] as Data)
+        manifestSHA256 = row["manifest_sha256"]
+        recordsSHA256 = row["records_sha256"]
+        recordCount = row["record_count"]
+        tarSHA256 = row["tar_sha256"]
+        tarSize = row["tar_size"]
+        file = row["file"]
+        receivedAt = row["received_at"]
+        receipt = SignedReceipt(
+            bytes: [UInt8](row["receipt"] as Data), signature: [UInt8](row["receipt_signature"] as Data))
+    }
+}

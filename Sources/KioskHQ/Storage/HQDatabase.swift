@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+import KioskCrypto
+
+/// Headquarters' SQLite database: registered centers, accepted batches and their records.
+///
+/// The one type that owns the connection pool, the schema and every read and write. WAL with
+/// `synchronous=FULL`, so a batch whose receipt went out is on disk.
+public final class HQDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public static func open(at path: String) throws -> HQDatabase {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return try HQDatabase(DatabasePool(path: path, configuration: config))
+    }
+
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-intake") { db in
+            try db.create(table: "center") { t in
+                t.primaryKey("code", .text)
+                t.column("public_key", .text).notNull()
+                t.column("key_fingerprint", .text).notNull()
+                t.column("added_at", .datetime).notNull()
+            }
+            try db.create(table: "batch") { t in
+                t.column("center", .text).notNull().references("center", onDelete: .restrict)
+                t.column("sequence", .integer).notNull()
+                t.primaryKey(["center", "sequence"])
+                t.column("manifest", .blob).notNull()
+                t.column("signature", .blob).notNull()
+                t.column("manifest_sha256", .text).notNull().unique()
+                t.column("records_sha256", .text).notNull()
+                t.column("record_count", .integer).notNull()
+                // SHA-256 and size of the whole tar body: a resend is recognised by these.
+                t.column("tar_sha256", .text).notNull()
+                t.column("tar_size", .integer).notNull()
+                t.column("file", .text).notNull()
+                t.column("received_at", .text).notNull()
+                t.column("receipt", .blob).notNull()
+                t.column("receipt_signature", .blob).notNull()
+            }
+            // One row per application received: an application reaches headquarters once.
+            try db.create(table: "record") { t in
+                t.primaryKey("reference", .text)
+                t.column("center", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("position", .integer).notNull()
+                t.foreignKey(["center", "sequence"], references: "batch", onDelete: .restrict)
+            }
+            try db.create(index: "record_on_batch", on: "record", columns: ["center", "sequence"])
+        }
+        return migrator
+    }
+}
+
+// MARK: - Centers
+
+extension HQDatabase {
+    /// Registers a center with its public key; the same key again is a no-op, another key is refused.
+    public func addCenter(code: String, key: Ed25519PublicKey, at date: Date) throws -> CenterRecord {
+        try writer.write { db in
+            if let existing = try Self.center(db, code: code) {
+                guard existing.keyFingerprint == key.fingerprint else {
+                    throw HQError(
+                        "center \(code) is already registered with key \(existing.keyFingerprint); "
+                            + "a center's key is not replaced silently")
+                }
+                return existing
+            }
+            try db.execute(
+                sql: "INSERT INTO center (code, public_key, key_fingerprint, added_at) VALUES (?, ?, ?, ?)",
+                arguments: [code, key.pemRepresentation, key.fingerprint, date])
+            return CenterRecord(
+                code: code, publicKeyPEM: key.pemRepresentation, keyFingerprint: key.fingerprint, addedAt: date)
+        }
+    }
+
+    /// The registered center `code`, or nil.
+    public func center(code: String) throws -> CenterRecord? {
+        try writer.read { db in try Self.center(db, code: code) }
+    }
+
+    /// Every registered center with where its chain stands, by code.
+    public func centerSummaries() throws -> [CenterSummary] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.code, c.key_fingerprint,
+                        (SELECT MAX(sequence) FROM batch b WHERE b.center = c.code) AS last_sequence,
+                        (SELECT received_at FROM batch b WHERE b.center = c.code ORDER BY sequence DESC LIMIT 1) AS last_received_at,
+                        (SELECT COUNT(*) FROM record r WHERE r.center = c.code) AS records
+                    FROM center c ORDER BY c.code
+                    """
+            ).map {
+                CenterSummary(
+                    code: $0["code"], keyFingerprint: $0["key_fingerprint"], lastSequence: $0["last_sequence"] ?? 0,
+                    lastReceivedAt: $0["last_received_at"], records: $0["records"])
+            }
+        }
+    }
+
+    static func center(_ db: Database, code: String) throws -> CenterRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT code, public_key, key_fingerprint, added_at FROM center WHERE code = ?", arguments: [code]
+        ).map {
+            CenterRecord(
+                code: $0["code"], publicKeyPEM: $0["public_key"], keyFingerprint: $0["key_fingerprint"],
+                addedAt: $0["added_at"])
+        }
+    }
+}
+
+// MARK: - Reads
+
+extension HQDatabase {
+    /// The center's batch `sequence`, if accepted.
+    public func batch(center: String, sequence: Int) throws -> AcceptedBatch? {
+        try writer.read { db in try Self.batch(db, center: center, sequence: sequence) }
+    }
+
+    /// The center's last accepted batch, or nil before the first.
+    public func lastBatch(center: String) throws -> AcceptedBatch? {
+        try writer.read { db in try Self.lastBatch(db, center: center) }
+    }
+
+    /// How many records (applications) headquarters holds for `center`, and how many distinct references.
+    public func recordCount(center: String) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE center = ?", arguments: [center]) ?? 0
+        }
+    }
+
+    static let batchColumns = """
+        center, sequence, manifest, signature, manifest_sha256, records_sha256, record_count, tar_sha256, tar_size,
+        file, received_at, receipt, receipt_signature
+        """
+
+    static func batch(_ db: Database, center: String, sequence: Int) throws -> AcceptedBatch? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(batchColumns) FROM batch WHERE center = ? AND sequence = ?",
+            arguments: [center, sequence]
+        ).map(AcceptedBatch.init(row:))
+    }
+
+    static func lastBatch(_ db: Database, center: String) throws -> AcceptedBatch? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(batchColumns) FROM batch WHERE center = ? ORDER BY sequence DESC LIMIT 1",
+            arguments: [center]
+        ).map(AcceptedBatch.init(row:))
+    }
+}
+
+/// A problem with headquarters' own data (its folder, database or keys); the message says what to do.
+public struct HQError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import KioskBatch
+import KioskCrypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Headquarters' data folder: `hq.sqlite`, `keys/` (the receipt key), `incoming/` (uploads
+/// being received and checked) and `batches/<CENTER>/` (accepted tar files).
+///
+/// Mode 0700: the batches hold personal data.
+public struct HQFolder: Sendable {
+    public let url: URL
+
+    public init(url: URL) {
+        self.url = url
+    }
+
+    public var databasePath: String { url.appendingPathComponent("hq.sqlite").path }
+    public var keysURL: URL { url.appendingPathComponent("keys") }
+    public var receiptPrivateKeyURL: URL { keysURL.appendingPathComponent("receipt.key.pem") }
+    public var receiptPublicKeyURL: URL { keysURL.appendingPathComponent("receipt.pub.pem") }
+    public var incomingURL: URL { url.appendingPathComponent("incoming") }
+    public var batchesURL: URL { url.appendingPathComponent("batches") }
+
+    /// The relative path of an accepted batch's tar, e.g. `batches/DEMO01/DEMO01-00000001.tar`.
+    public static func batchFile(center: String, sequence: Int) -> String {
+        "batches/\(center)/\(BatchManifest.fileName(center: center, sequence: sequence))"
+    }
+
+    /// Creates the folder and its subfolders (0700) if missing.
+    public func prepare() throws {
+        for folder in [url, keysURL, incomingURL, batchesURL] where !FileManager.default.fileExists(atPath: folder.path)
+        {
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// Removes uploads that a crash or a stop left half-received in `incoming/`: they were never
+    /// accepted. Only for a server that is starting (a running one is writing there).
+    public func removeAbandonedUploads() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: incomingURL.path)) ?? [] {
+            unlink(incomingURL.appendingPathComponent(name).path)
+        }
+    }
+
+    // MARK: - Receipt key
+
+    /// Creates headquarters' Ed25519 receipt key (0600) and its public key; never overwrites.
+    @discardableResult
+    public func createReceiptKey() throws -> Ed25519PrivateKey {
+        try prepare()
+        guard !FileManager.default.fileExists(atPath: receiptPrivateKeyURL.path) else {
+            throw HQError("\(receiptPrivateKeyURL.path) already exists; the receipt key is never overwritten")
+        }
+        let key = try Ed25519PrivateKey.generate()
+        try Self.writeNew(Array(try key.pemRepresentation.utf8), to: receiptPrivateKeyURL, mode: 0o600)
+        try Self.writeNew(Array(key.publicKey.pemRepresentation.utf8), to: receiptPublicKeyURL, mode: 0o644)
+        return key
+    }
+
+    /// Loads the receipt key; a clear error when it is missing.
+    public func loadReceiptKey() throws -> Ed25519PrivateKey {
+        guard FileManager.default.fileExists(atPath: receiptPrivateKeyURL.path) else {
+            throw HQError(
+                "no receipt key at \(receiptPrivateKeyURL.path); run `kiosk-hq keys init --data-dir \(url.path)`")
+        }
+        do {
+            return try Ed25519PrivateKey(pemRepresentation: String(contentsOf: receiptPrivateKeyURL, encoding: .utf8))
+        } catch {
+            throw HQError("cannot read the receipt key \(receiptPrivateKeyURL.path): \(error)")
+        }
+    }
+
+    // MARK: - Durable files
+
+    /// Writes a new file durably (temporary name, fsync, link, fsync folder); fails if it exists.
+    static func writeNew(_ bytes: [UInt8], to url: URL, mode: mode_t) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        unlink(temporary.path)
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw HQError("cannot create \(temporary.path): \(errorText())") }
+        defer { unlink(temporary.path) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else {
+                close(fd)
+                throw HQError("cannot write \(temporary.path): \(errorText())")
+            }
+            offset += written
+        }
+        guard fsync(fd) == 0 else {
+            close(fd)
+            throw HQError("fsync \(temporary.path): \(errorText())")
+        }
+        close(fd)
+        guard link(temporary.path, url.path) == 0 else { throw HQError("cannot create \(url.path): \(errorText())") }
+        try syncFolder(url.deletingLastPathComponent())
+    }
+
+    /// Makes a rename or link in `folder` durable.
+    static func syncFolder(_ folder: URL) throws {
+        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw HQError("cannot open \(folder.path): \(errorText())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw HQError("fsync \(folder.path): \(errorText())") }
+    }
+
+    static func errorText() -> String {
+        String(cString: strerror(errno))
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Headquarters' statement that it stored one batch of one center: the only thing that lets a
+/// kiosk mark applications delivered and, later, forget their personal data.
+///
+/// Its bytes are canonical JSON (keys sorted, compact, one trailing newline) so that a signature
+/// covers exactly one meaning; `decode(_:)` accepts those bytes and nothing else.
+public struct Receipt: Codable, Equatable, Sendable {
+    /// The value of `format` for this version of the receipt.
+    public static let formatName = "kiosk-receipt/1"
+
+    /// Always `formatName`.
+    public var format: String
+    /// The center whose batch was stored, e.g. `DEMO01`.
+    public var center: String
+    /// The batch's sequence number within the center.
+    public var sequence: Int
+    /// Hex SHA-256 of the batch's `manifest.json`: names the exact batch (the manifest covers the records).
+    public var manifestSHA256: String
+    /// When headquarters stored the batch, UTC, whole seconds (`2026-11-27T21:45:00Z`).
+    public var receivedAt: String
+    /// Fingerprint (hex SHA-256 of the DER public key) of headquarters' receipt key.
+    public var keyFingerprint: String
+
+    /// Makes a receipt; `format` is set to `formatName`.
+    public init(center: String, sequence: Int, manifestSHA256: String, receivedAt: String, keyFingerprint: String) {
+        format = Self.formatName
+        self.center = center
+        self.sequence = sequence
+        self.manifestSHA256 = manifestSHA256
+        self.receivedAt = receivedAt
+        self.keyFingerprint = keyFingerprint
+    }
+
+    /// The canonical bytes that headquarters signs.
+    ///
+    /// Every string field is checked by `validate()` to hold only ASCII letters, digits and
+    /// `-:`, so none of them needs escaping and plain interpolation is the canonical form.
+    public func encoded() -> [UInt8] {
+        let text =
+            #"{"center":"\#(center)","format":"\#(format)","key_fingerprint":"\#(keyFingerprint)","#
+            + #""manifest_sha256":"\#(manifestSHA256)","received_at":"\#(receivedAt)","sequence":\#(sequence)}"#
+            + "\n"
+        return Array(text.utf8)
+    }
+
+    /// Parses receipt bytes strictly: known keys only, valid values, and exactly the canonical form.
+    public static func decode(_ bytes: [UInt8]) throws(ReceiptError) -> Receipt {
+        guard bytes.count <= 4096 else { throw ReceiptError("the receipt is \(bytes.count) bytes; a receipt is small") }
+        let receipt: Receipt
+        do {
+            receipt = try JSONDecoder().decode(Receipt.self, from: Data(bytes))
+        } catch let error as ReceiptError {
+            throw error
+        } catch {
+            throw ReceiptError("the receipt is not a kiosk-receipt/1 JSON object")
+        }
+        try receipt.validate()
+        guard receipt.encoded() == bytes else {
+            throw ReceiptError("the receipt is not in canonical form (sorted keys, compact, one trailing newline)")
+        }
+        return receipt
+    }
+
+    /// Checks every field, so that a receipt that names nothing precise is never signed or trusted.
+    public func validate() throws(ReceiptError) {
+        guard format == Self.formatName else { throw ReceiptError("the receipt's format is not \(Self.formatName)") }
+        guard Self.isCenterCode(center) else { throw ReceiptError("the receipt's center is not a center code") }
+        guard sequence >= 1 else { throw ReceiptError("the receipt's sequence is not a batch number") }
+        guard Self.isSHA256Hex(manifestSHA256) else {
+            throw ReceiptError("the receipt's manifest_sha256 is not 64 lower-case hex digits")
+        }
+        guard Self.isSHA256Hex(keyFingerprint) else {
+            throw ReceiptError("the receipt's key_fingerprint is not 64 lower-case hex digits")
+        }
+        guard Self.isUTCTime(receivedAt) else {
+            throw ReceiptError("the receipt's received_at is not a UTC time like 2026-11-27T21:45:00Z")
+        }
+    }
+
+    /// `date` as a receipt writes it: UTC, whole seconds, `Z`.
+    public static func timestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func pad(_ value: Int?, _ width: Int) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return
+            "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
+    }
+
+    /// 2 to 12 upper-case ASCII letters or digits, as reference numbers and batches use.
+    public static func isCenterCode(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return (2...12).contains(bytes.count)
+            && bytes.allSatisfy {
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            }
+    }
+
+    static func isSHA256Hex(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 64
+            && bytes.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
+    }
+
+    static func isUTCTime(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            switch index {
+            case 4, 7: guard byte == UInt8(ascii: "-") else { return false }
+            case 10: guard byte == UInt8(ascii: "T") else { return false }
+            case 13, 16: guard byte == UInt8(ascii: ":") else { return false }
+            case 19: guard byte == UInt8(ascii: "Z") else { return false }
+            default: guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
+            }
+        }
+        return true
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case center, format, sequence
+        case keyFingerprint = "key_fingerprint"
+        case manifestSHA256 = "manifest_sha256"
+        case receivedAt = "received_at"
+    }
+}
+
+/// Why receipt bytes, a signature or an intake answer cannot be trusted; no personal data inside.
+public struct ReceiptError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

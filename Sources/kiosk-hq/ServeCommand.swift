@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import KioskHQ
+
+/// `kiosk-hq serve`: the HTTPS intake server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract:
+            "Receive batches: PUT /v1/centers/{code}/batches/{sequence}, GET /v1/centers/{code}/status, GET /health.",
+        discussion: """
+            Prints "listening on URL" once the socket is bound (with port 0, the port the system \
+            chose). Stops cleanly on SIGTERM or SIGINT. Plain HTTP (no --tls-cert) is refused \
+            unless HOST is a loopback address.
+            """)
+
+    @OptionGroup var data: HQDataOptions
+
+    @Option(help: ArgumentHelp("Address and port to listen on; port 0 picks a free port.", valueName: "host:port"))
+    var listen = "127.0.0.1:8443"
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("The server certificate chain (PEM).", valueName: "pem"))
+    var tlsCert: String?
+
+    @Option(
+        name: .customLong("tls-key"),
+        help: ArgumentHelp("The server certificate's private key (PEM).", valueName: "pem"))
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("client-ca"),
+        help: ArgumentHelp("Require client certificates issued by this CA (PEM).", valueName: "pem"))
+    var clientCA: String?
+
+    @Option(name: .customLong("max-batch-mb"), help: "The largest batch accepted, in MiB; bigger bodies get 413.")
+    var maxBatchMB = 256
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("give both --tls-cert and --tls-key, or neither")
+        }
+        guard clientCA == nil || tlsCert != nil else {
+            throw ValidationError("--client-ca needs --tls-cert and --tls-key")
+        }
+        guard (1...65_536).contains(maxBatchMB) else {
+            throw ValidationError("--max-batch-mb must be between 1 and 65536")
+        }
+        _ = try Self.split(listen)
+    }
+
+    func run() async throws {
+        let logger = HQLogging.bootstrap()
+        let folder = try data.folder()
+        folder.removeAbandonedUploads()
+        let database = try HQDatabase.open(at: folder.databasePath)
+        let intake = Intake(
+            folder: folder, database: database, receiptKey: try folder.loadReceiptKey(),
+            maxBatchBytes: maxBatchMB << 20, logger: logger)
+        let (host, port) = try Self.split(listen)
+        let tls = tlsCert.flatMap { cert in tlsKey.map { (certificate: cert, key: $0) } }
+        let server = HQServer(
+            intake: intake, settings: .init(host: host, port: port, tls: tls, clientCA: clientCA), logger: logger)
+        let scheme = tls == nil ? "http" : "https"
+        let shown = host.contains(":") ? "[\(host)]" : host
+        let app = try server.application { port in
+            FileHandle.standardOutput.write(Data("kiosk-hq listening on \(scheme)://\(shown):\(port)\n".utf8))
+        }
+        try await app.runService()
+    }
+
+    /// `host:port`, `[v6]:port`.
+    static func split(_ listen: String) throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else {
+            throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8443 or 0.0.0.0:443")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--listen needs a host, such as 127.0.0.1:8443") }
+        return (host, port)
+    }
+}

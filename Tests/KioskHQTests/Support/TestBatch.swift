@@ -1,0 +1,81 @@
+import Foundation
+import KioskBatch
+import KioskCrypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real batches for the tests, built with the production format API (records, manifest,
+/// signature, `TarWriter`), the way the kiosk seals them.
+struct TestBatch {
+    let center: String
+    let sequence: Int
+    let manifestBytes: [UInt8]
+    let manifestSHA256: String
+    let recordsBytes: [UInt8]
+    let references: [String]
+    let signature: [UInt8]
+
+    /// A batch of `count` records starting at `firstSerial`, chained after `previous`, signed by `key`.
+    init(
+        key: Ed25519PrivateKey, center: String = "DEMO01", sequence: Int, previous: TestBatch?, count: Int = 3,
+        firstSerial: Int? = nil, answerSalt: String = ""
+    ) throws {
+        let first = firstSerial ?? ((sequence - 1) * count + 1)
+        let records = (0..<count).map { Self.record(center: center, serial: first + $0, salt: answerSalt) }
+        var bytes: [UInt8] = []
+        for record in records { record.appendJSONLine(to: &bytes) }
+        let manifest = BatchManifest(
+            center: center, keyFingerprint: key.publicKey.fingerprint, sequence: sequence,
+            previous: previous?.manifestSHA256, createdAt: "2026-11-27T21:45:00Z", count: records.count,
+            recordsSHA256: SHA256.hash(bytes).hex, references: records.map(\.reference))
+        self.center = center
+        self.sequence = sequence
+        manifestBytes = manifest.encoded()
+        manifestSHA256 = SHA256.hash(manifestBytes).hex
+        recordsBytes = bytes
+        references = records.map(\.reference)
+        signature = try key.signature(for: manifestBytes)
+    }
+
+    /// The tar bytes, as `TarWriter` writes them.
+    func archive(records: [UInt8]? = nil) throws -> [UInt8] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hq-test-\(UUID().uuidString).tar")
+            .path
+        defer { unlink(path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var writer = TarWriter(fileDescriptor: fd)
+        try writer.addFile(name: BatchEntry.manifest, bytes: manifestBytes, modificationTime: 1_795_815_900)
+        try writer.addFile(name: BatchEntry.records, bytes: records ?? recordsBytes, modificationTime: 1_795_815_900)
+        try writer.addFile(name: BatchEntry.signature, bytes: signature, modificationTime: 1_795_815_900)
+        try writer.finish()
+        close(fd)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    static func record(center: String, serial: Int, salt: String) -> BatchRecord {
+        BatchRecord(
+            reference: referenceNumber(center: center, year: 2026, serial: serial), formID: "ua-contract",
+            formVersion: 1, formSHA256: String(repeating: "ab", count: 32), consentVersion: "2026-01",
+            language: "uk", submittedAt: "2026-11-27T21:40:00Z",
+            answersJSON: #"{"family_name":"Шевченко","salt":"\#(salt)","serial":\#(serial)}"#)
+    }
+
+    /// A reference number with its Luhn mod 36 check character, as `KioskCore.ReferenceNumber` makes it.
+    static func referenceNumber(center: String, year: Int, serial: Int) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        let serialText = String(serial)
+        let body = "\(center)-\(year)-\(String(repeating: "0", count: max(0, 6 - serialText.count)))\(serialText)"
+        var factor = 2
+        var sum = 0
+        for character in body.reversed() where character != "-" {
+            var addend = factor * alphabet.firstIndex(of: character)!
+            factor = factor == 2 ? 1 : 2
+            addend = addend / alphabet.count + addend % alphabet.count
+            sum += addend
+        }
+        return "\(body)-\(alphabet[(alphabet.count - sum % alphabet.count) % alphabet.count])"
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import Hummingbird
+import KioskCore
+import KioskCrypto
+import KioskHQ
+import KioskOutbox
+import KioskReceipt
+import KioskStore
+import KioskUpload
+import Logging
+
+/// A center's kiosk and headquarters on one machine: the kiosk's real database, center key and
+/// outbox in a temporary folder; headquarters' real data folder, receipt key and intake with
+/// the center registered; and a test CA whose certificate headquarters serves.
+final class UploadWorld: Sendable {
+    let root: URL
+    let database: AppDatabase
+    let centerKey: Ed25519PrivateKey
+    let outboxFolder: URL
+    let hqFolder: HQFolder
+    let hqDatabase: HQDatabase
+    let receiptKey: Ed25519PrivateKey
+    let intake: Intake
+    let pki: TestPKI
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-upload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        database = try AppDatabase.open(at: root.appendingPathComponent("kiosk.sqlite").path)
+        centerKey = try CenterKey(folder: root.appendingPathComponent("keys")).create()
+        outboxFolder = root.appendingPathComponent("outbox")
+        hqFolder = HQFolder(url: root.appendingPathComponent("hq"))
+        receiptKey = try hqFolder.createReceiptKey()
+        hqDatabase = try HQDatabase.open(at: hqFolder.databasePath)
+        _ = try hqDatabase.addCenter(code: "DEMO01", key: centerKey.publicKey, at: Date())
+        var logger = Logger(label: "kiosk-hq-test")
+        logger.logLevel = .critical
+        intake = Intake(
+            folder: hqFolder, database: hqDatabase, receiptKey: receiptKey, maxBatchBytes: 64 << 20, logger: logger)
+        pki = try TestPKI(in: root, name: "hq")
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    var databasePath: String { root.appendingPathComponent("kiosk.sqlite").path }
+    var sentURL: URL { root.appendingPathComponent("sent") }
+    var outbox: Outbox { Outbox(folder: outboxFolder, database: database, center: "DEMO01", key: centerKey) }
+
+    /// Stores `count` applications and approves them (directly in SQL: the review console is another issue).
+    func storeApproved(_ count: Int) throws {
+        for index in 0..<count {
+            let draft = ApplicationDraft(
+                formID: "ua-contract", formVersion: 1, language: .uk, consentVersion: "c1",
+                answers: ["surname": .single("Шевченко \(index)"), "rnokpp": .single("3652504575")])
+            _ = try database.submit(
+                draft, formSHA256: String(repeating: "0", count: 64), center: "DEMO01", year: 2026, at: Date())
+        }
+        let queue = try DatabaseQueue(path: databasePath)
+        defer { try? queue.close() }
+        try queue.write { db in
+            try db.execute(sql: "UPDATE application SET state = 'approved' WHERE state = 'submitted'")
+        }
+    }
+
+    /// Applications by state, and how many still have their answers.
+    func kioskState() throws -> (states: [String: Int], withAnswers: Int) {
+        let queue = try DatabaseQueue(path: databasePath)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var states: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM application GROUP BY state") {
+                states[row["state"]] = row["n"]
+            }
+            return (
+                states, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application WHERE answers IS NOT NULL") ?? -1
+            )
+        }
+    }
+
+    /// Headquarters' records: how many, and how many distinct references.
+    func hqRecords() throws -> (count: Int, distinct: Int) {
+        let queue = try DatabaseQueue(path: hqFolder.databasePath)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT reference) FROM record") ?? -1
+            )
+        }
+    }
+
+    func files(in folder: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }
+            .sorted()
+    }
+
+    /// Upload settings for headquarters on `port`, trusting `ca` (the test CA by default), with
+    /// short timeouts and backoff so that fault tests stay quick.
+    func settings(
+        port: Int, ca: String? = nil, receiptKey: Ed25519PublicKey? = nil, scheme: String = "https"
+    )
+        throws -> UploadSettings
+    {
+        var settings = try UploadSettings(
+            hqURL: URL(string: "\(scheme)://127.0.0.1:\(port)")!, caCertificate: ca ?? pki.caCertificate,
+            clientCertificate: nil, receiptKey: receiptKey ?? self.receiptKey.publicKey)
+        settings.connectTimeout = .seconds(2)
+        settings.readTimeout = .seconds(2)
+        settings.attempts = 3
+        settings.initialBackoff = .milliseconds(20)
+        settings.maximumBackoff = .milliseconds(100)
+        settings.runTimeLimit = .seconds(30)
+        settings.retentionDays = 7
+        return settings
+    }
+
+    func uploader(
+        _ settings: UploadSettings, batchLimit: Int = 500, now: @escaping @Sendable () -> Date = { Date() }
+    )
+        -> Uploader
+    {
+        var settings = settings
+        settings.batchLimit = batchLimit
+        return Uploader(
+            database: database, outboxFolder: outbox.folder, center: "DEMO01", centerKey: centerKey,
+            sentFolder: sentURL,
+            settings: settings, now: now)
+    }
+
+    /// Runs headquarters' real server over HTTPS on a free port for the duration of `body`.
+    func withHQ<T: Sendable>(_ body: (Int) async throws -> T) async throws -> T {
+        try await withServer({ try self.hqServer.application(onRunning: $0) }, body)
+    }
+
+    /// Headquarters' real server over HTTPS with the test certificate.
+    var hqServer: HQServer {
+        var logger = Logger(label: "kiosk-hq-test")
+        logger.logLevel = .critical
+        return HQServer(
+            intake: intake,
+            settings: .init(host: "127.0.0.1", port: 0, tls: (pki.serverCertificate, pki.serverKey)),
+            logger: logger)
+    }
+}
+
+/// Runs an application on a free port for the duration of `body`, then stops it.
+func withServer<App: ApplicationProtocol, T: Sendable>(
+    _ makeApp: (@escaping @Sendable (Int) async -> Void) throws -> App, _ body: (Int) async throws -> T
+) async throws -> T {
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let app = try makeApp { continuation.yield($0) }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        do {
+            let value = try await body(port)
+            group.cancelAll()
+            return value
+        } catch {
+            group.cancelAll()
+            throw error
+        }
+    }
+}
+
+/// A headquarters stand-in with the real TLS setup whose batch route is `handler`.
+func faultServer(
+    _ world: UploadWorld,
+    _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+) -> (@escaping @Sendable (Int) async -> Void) throws -> Application<RouterResponder<BasicRequestContext>> {
+    { onRunning in
+        let router = Router()
+        router.put("/v1/centers/:center/batches/:sequence", use: handler)
+        var logger = Logger(label: "fault-hq")
+        logger.logLevel = .critical
+        return Application(
+            router: router,
+            server: try HQServer.serverBuilder(
+                .init(host: "127.0.0.1", port: 0, tls: (world.pki.serverCertificate, world.pki.serverKey))),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
