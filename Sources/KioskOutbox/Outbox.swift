@@ -60,11 +60,9 @@ public struct Outbox {
             let hasher = SHA256Hasher()
             var references: [String] = []
             var size = 0
-            while let application = try applications.next() {
-                let line = Array(Self.record(application).jsonLine().utf8)
-                hasher.update(line)
-                size += line.count
-                references.append(application.reference)
+            try Self.forEachChunk(of: &applications, onRecord: { references.append($0.reference) }) { chunk in
+                hasher.update(chunk)
+                size += chunk.count
             }
             let manifest = BatchManifest(
                 center: center, keyFingerprint: fingerprint, sequence: sequence, previous: previous,
@@ -85,11 +83,31 @@ public struct Outbox {
         return (sealed, try writeFile(for: sealed))
     }
 
+    /// Encodes the applications as record lines in chunks of about 64 KiB, so hashing and
+    /// writing run on large buffers and memory stays flat whatever the batch size.
+    static func forEachChunk(
+        of applications: inout any ApplicationCursor, onRecord: (ApplicationExport) -> Void = { _ in },
+        _ body: ([UInt8]) throws -> Void
+    ) throws {
+        let chunkSize = 1 << 16
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunkSize + 4096)
+        while let application = try applications.next() {
+            record(application).appendJSONLine(to: &buffer)
+            onRecord(application)
+            if buffer.count >= chunkSize {
+                try body(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        if !buffer.isEmpty { try body(buffer) }
+    }
+
     static func record(_ application: ApplicationExport) -> BatchRecord {
         BatchRecord(
             reference: application.reference, formID: application.formID, formVersion: application.formVersion,
             formSHA256: application.formSHA256, consentVersion: application.consentVersion,
-            language: application.language, submittedAt: BatchManifest.rfc3339(application.submittedAt),
+            language: application.language, submittedAt: application.submittedAt,
             answersJSON: application.answersJSON)
     }
 
@@ -128,10 +146,9 @@ public struct Outbox {
                 let hasher = SHA256Hasher()
                 try tar.addFile(name: "records.jsonl", size: batch.recordsSize, modificationTime: modificationTime) {
                     sink in
-                    while let application = try applications.next() {
-                        let line = Array(Self.record(application).jsonLine().utf8)
-                        hasher.update(line)
-                        try sink.write(line)
+                    try Self.forEachChunk(of: &applications) { chunk in
+                        hasher.update(chunk)
+                        try sink.write(chunk)
                     }
                 }
                 return hasher.finalize().hex

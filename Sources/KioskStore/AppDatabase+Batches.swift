@@ -81,7 +81,8 @@ extension AppDatabase {
     }
 
     static let exportSelect = """
-        SELECT reference, form_id, form_version, form_sha256, consent_version, language, submitted_at, answers
+        SELECT reference, form_id, form_version, form_sha256, consent_version, language,
+            strftime('%Y-%m-%dT%H:%M:%SZ', submitted_at), answers
         FROM application
         """
 
@@ -109,14 +110,14 @@ struct RowApplicationCursor: ApplicationCursor {
         self.rows = rows
     }
 
+    /// Reads columns by position (the order of `exportSelect`): this runs 100,000 times a batch.
     mutating func next() throws -> ApplicationExport? {
         guard let row = try rows.next() else { return nil }
-        guard let answers: String = row["answers"] else {
-            throw StoreError(.unavailable, "application \(row["reference"] as String? ?? "?") has no answers to export")
+        guard let answers: String = row[7] else {
+            throw StoreError(.unavailable, "application \(row[0] as String? ?? "?") has no answers to export")
         }
         return ApplicationExport(
-            reference: row["reference"], formID: row["form_id"], formVersion: row["form_version"],
-            formSHA256: row["form_sha256"], consentVersion: row["consent_version"], language: row["language"],
-            submittedAt: row["submitted_at"], answersJSON: answers)
+            reference: row[0], formID: row[1], formVersion: row[2], formSHA256: row[3], consentVersion: row[4],
+            language: row[5], submittedAt: row[6], answersJSON: answers)
     }
 }

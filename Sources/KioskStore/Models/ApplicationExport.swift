@@ -8,7 +8,8 @@ public struct ApplicationExport: Sendable, Hashable {
     public let formSHA256: String
     public let consentVersion: String
     public let language: String
-    public let submittedAt: Date
+    /// When it was stored, UTC, RFC 3339 to the second (formatted by SQLite while reading).
+    public let submittedAt: String
     /// The answers exactly as stored: canonical JSON (sorted keys).
     public let answersJSON: String
 }
