@@ -13,7 +13,8 @@ public final class AppDatabase: Sendable {
 
     /// Opens (creating if needed) the database at `path`, after checking an existing file.
     ///
-    /// An existing file that fails `PRAGMA quick_check` or is not a database is refused with
+    /// An existing file that fails `PRAGMA integrity_check`, is not a database, or lost its
+    /// `-wal` journal is refused with
     /// `StoreError.damaged` before anything writes to it.
     public static func open(at path: String, busyTimeout: TimeInterval = 10) throws(StoreError) -> AppDatabase {
         if FileManager.default.fileExists(atPath: path) {
@@ -44,16 +45,29 @@ public final class AppDatabase: Sendable {
         return config
     }
 
-    /// Runs a quick integrity check on a read-only connection, so a damaged file is never written.
+    /// Checks an existing file on a read-only connection, so a damaged file is never written.
+    ///
+    /// `PRAGMA integrity_check` (not only `quick_check`) so that a damaged index, such as the
+    /// one that keeps reference numbers unique, is found too. A `-shm` without its `-wal` means
+    /// the database was not closed cleanly and its journal, holding the last commits, is gone:
+    /// opening it would silently lose those applications and hand their reference numbers out
+    /// again, so it is refused.
     private static func checkExisting(at path: String) throws(StoreError) {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path + "-shm") && !manager.fileExists(atPath: path + "-wal") {
+            throw StoreError(
+                .damaged,
+                "\((path as NSString).lastPathComponent)-wal is missing although the database was not closed cleanly (its -shm is there); the last commits may be lost"
+            )
+        }
         var config = Configuration()
         config.readonly = true
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
-            let result = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            let result = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(20)") }
             try queue.close()
             if result != ["ok"] {
-                throw StoreError(.damaged, "quick_check: " + result.prefix(3).joined(separator: "; "))
+                throw StoreError(.damaged, "integrity_check: " + result.prefix(3).joined(separator: "; "))
             }
         } catch let error as StoreError {
             throw error

@@ -132,4 +132,27 @@ struct OutboxTests {
         #expect(try Data(contentsOf: keys.privateKeyURL) == before)
         #expect(try keys.load().publicKey == key.publicKey)
     }
+
+    @Test func anUnreadableRowStopsTheBatchWithoutPrintingPersonalData() throws {
+        // Given approved applications, one of whose dates was damaged in the database
+        try store(3, approved: 3)
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("kiosk.sqlite").path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE application SET submitted_at = '2026-11x27 10:00:00.000' WHERE id = 2")
+        }
+
+        // When a batch is created
+        // Then it fails with an error naming the reference only, and nothing is sealed
+        var message = ""
+        #expect {
+            try outbox.createBatch(limit: 10)
+        } throws: { error in
+            message = "\(error)"
+            return error is StoreError
+        }
+        #expect(message.contains("DEMO01-2026-000002"))
+        #expect(!message.contains("Прізвище"))
+        #expect(try database.undeliveredBatches().isEmpty)
+        #expect(try states()["approved"] == 3)
+    }
 }

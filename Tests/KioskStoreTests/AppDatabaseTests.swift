@@ -141,4 +141,23 @@ struct AppDatabaseTests {
         #expect { try AppDatabase.open(at: path) } throws: { ($0 as? StoreError)?.code == .damaged }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == damaged)
     }
+
+    @Test func aHotDatabaseWhoseWalWasLostIsRefused() throws {
+        // Given a copy of a database taken while it was open (as after a power cut), without its -wal
+        let path = folder.path("kiosk.sqlite")
+        let database = try AppDatabase.open(at: path)
+        _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+        let copy = try TemporaryFolder()
+        for suffix in ["", "-shm"] {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: copy.path("kiosk.sqlite") + suffix)
+        }
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+
+        // When it is opened
+        // Then it is refused: its last commits are gone and their reference numbers would be reused
+        #expect { try AppDatabase.open(at: copy.path("kiosk.sqlite")) } throws: {
+            ($0 as? StoreError)?.code == .damaged && "\($0)".contains("-wal is missing")
+        }
+        #expect(!FileManager.default.fileExists(atPath: copy.path("kiosk.sqlite") + "-wal"))
+    }
 }
