@@ -1,0 +1,321 @@
+"""Shared helpers for the reliability suite: the built executables, data folders, processes
+driven through pipes, and the stock tools (sqlite3, tar, openssl) that check what was written.
+
+Everything here runs the real programs, as an operator or a serial line would: no imports of
+the product's code, no mocks.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KIOSK_DIR = os.path.join(ROOT, "Kiosk")
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from reference import reference  # noqa: E402  (reference numbers with their check character)
+
+REFERENCE = re.compile(rb"[A-Z0-9]{2,12}-\d{4}-\d{6}-[0-9A-Z]")
+
+# One complete ua-contract application typed in English, from the language menu to the Enter
+# that leaves the reference screen (the same answers the benchmarks and the README use).
+APPLICATION = ["2", "Shevchenko", "Taras", "", "2000-01-01", "male", "3652504575", "ID card", "123456789",
+               "+380 67 123 45 67", "", "1", "2", "no", "1", "7", "", "1", "yes", "confirm", ""]
+
+
+class Failure(Exception):
+    """A check that did not hold: the product lost, duplicated or damaged something."""
+
+
+class Skip(Exception):
+    """The scenario cannot run on this machine (e.g. mounting is not permitted)."""
+
+
+def environment(home):
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8", "TERM": "dumb", "HOME": home}
+    for name in ("KIOSK_LOG_LEVEL", "LD_LIBRARY_PATH"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+class Binaries:
+    """Where the built `kiosk` and `kiosk-hq` are."""
+
+    def __init__(self, directory):
+        self.directory = os.path.abspath(directory)
+        self.kiosk = os.path.join(self.directory, "kiosk")
+        self.hq = os.path.join(self.directory, "kiosk-hq")
+
+    @staticmethod
+    def locate(explicit, prefer_release):
+        if explicit:
+            return Binaries(explicit)
+        order = ["release", "debug"] if prefer_release else ["debug", "release"]
+        for kind in order:
+            candidate = os.path.join(ROOT, ".build", kind)
+            if os.access(os.path.join(candidate, "kiosk"), os.X_OK):
+                return Binaries(candidate)
+        sys.exit("no built kiosk in .build/debug or .build/release: run `swift build` (or pass --bin DIR)")
+
+    def has_hq(self):
+        return os.access(self.hq, os.X_OK)
+
+
+class Process:
+    """A program on pipes; standard output and error are collected by threads as they come."""
+
+    def __init__(self, args, env, cwd=None):
+        self.args = args
+        self.popen = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      env=env, cwd=cwd, start_new_session=True)
+        self.out = bytearray()
+        self.err = bytearray()
+        self.changed = threading.Condition()
+        self.readers = [threading.Thread(target=self._pump, args=(self.popen.stdout, self.out), daemon=True),
+                        threading.Thread(target=self._pump, args=(self.popen.stderr, self.err), daemon=True)]
+        for reader in self.readers:
+            reader.start()
+        self.mark = 0
+
+    def _pump(self, stream, buffer):
+        while True:
+            try:
+                chunk = os.read(stream.fileno(), 65536)
+            except OSError:
+                chunk = b""
+            with self.changed:
+                if chunk:
+                    buffer.extend(chunk)
+                self.changed.notify_all()
+            if not chunk:
+                return
+
+    def send(self, text):
+        try:
+            self.popen.stdin.write(text.encode() if isinstance(text, str) else text)
+            self.popen.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def close_input(self):
+        try:
+            self.popen.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def expect(self, pattern, timeout=30):
+        """Waits until `pattern` (a regex on bytes) appears in stdout after the last match."""
+        if isinstance(pattern, re.Pattern):
+            regex = pattern
+        else:
+            regex = re.compile(pattern if isinstance(pattern, bytes) else pattern.encode())
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                found = regex.search(self.out, self.mark)
+                if found:
+                    self.mark = found.end()
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.popen.poll() is not None and not any(r.is_alive() for r in self.readers)):
+                    tail = self.out[-600:].decode(errors="replace")
+                    raise Failure(f"waited for {regex.pattern!r} from {os.path.basename(self.args[0])}; "
+                                  f"last output: ...{tail!r} stderr: {self.err[-400:].decode(errors='replace')!r}")
+                self.changed.wait(min(left, 0.2))
+
+    def kill(self):
+        try:
+            os.kill(self.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def wait(self, timeout=60):
+        try:
+            code = self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.popen.wait(10)
+        for reader in self.readers:
+            reader.join(5)
+        return code
+
+    def output(self):
+        return self.out.decode(errors="replace")
+
+    def references(self):
+        return [m.decode() for m in REFERENCE.findall(bytes(self.out))]
+
+
+class Kiosk:
+    """One kiosk data folder and the built `kiosk` run on it."""
+
+    def __init__(self, binaries, data_dir):
+        self.binaries = binaries
+        self.data = data_dir
+        self.env = environment(data_dir)
+
+    @property
+    def database(self):
+        return os.path.join(self.data, "kiosk.sqlite")
+
+    def args(self, *subcommand):
+        return [self.binaries.kiosk, *subcommand, "--data-dir", self.data, "--kiosk-dir", KIOSK_DIR]
+
+    def run(self, *subcommand, input=b"", timeout=120):
+        done = subprocess.run(self.args(*subcommand), input=input, capture_output=True, env=self.env,
+                              timeout=timeout)
+        return done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+
+    def start(self, *subcommand):
+        return Process(self.args(*subcommand), self.env)
+
+    def init(self):
+        code, out, err = self.run("status")
+        if code != 0:
+            raise Failure(f"kiosk status on a new data folder exited {code}: {err.strip()}")
+
+    def config(self):
+        with open(os.path.join(self.data, "config.json")) as f:
+            return json.load(f)
+
+    def set_config(self, **changes):
+        path = os.path.join(self.data, "config.json")
+        config = self.config()
+        config.update(changes)
+        with open(path, "w") as f:
+            json.dump(config, f, indent=2)
+
+
+def sqlite(database, sql, readonly=False):
+    """The stock sqlite3 CLI; returns its output stripped."""
+    args = ["sqlite3", "-batch", "-noheader"] + (["-readonly"] if readonly else []) + [database]
+    done = subprocess.run(args, input=sql.encode(), capture_output=True, timeout=300)
+    if done.returncode != 0:
+        raise Failure(f"sqlite3 {database}: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout.decode().strip()
+
+
+def integrity(database):
+    return sqlite(database, "PRAGMA integrity_check;")
+
+
+def insert_approved(database, center, first_serial, count, year=2026, padding=0):
+    """Inserts `count` approved applications with the sqlite3 CLI, as the review console would leave them."""
+    rows = []
+    pad = "x" * padding
+    for serial in range(first_serial, first_serial + count):
+        answers = json.dumps({"surname": f"Surname{serial}", "given_name": "Taras", "rnokpp": "3652504575",
+                              "phone": "+380671234567", "region": "kyiv-city", "consent": "yes",
+                              **({"note": pad} if pad else {})}, sort_keys=True, separators=(",", ":"))
+        rows.append(f"('{reference(center, year, serial)}','{center}',{year},{serial},'ua-contract',1,"
+                    f"'{'0' * 64}','2026-11-uk-1','en','approved','{answers}',"
+                    f"'2026-11-27 10:00:00.000','2026-11-27 10:00:00.000')")
+    for start in range(0, len(rows), 5000):
+        sql = ("BEGIN;\nINSERT INTO application (reference, center, year, serial, form_id, form_version, "
+               "form_sha256, consent_version, language, state, answers, submitted_at, updated_at) VALUES\n"
+               + ",\n".join(rows[start:start + 5000]) + ";\nCOMMIT;\n")
+        sqlite(database, sql)
+
+
+def file_digest(path):
+    if not os.path.exists(path):
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def tar_references(path):
+    """The reference of each record line in a batch tar, read with the stock tar."""
+    done = subprocess.run(["tar", "-xOf", path, "records.jsonl"], capture_output=True, timeout=120)
+    if done.returncode != 0:
+        raise Failure(f"tar cannot read {path}: {done.stderr.decode(errors='replace').strip()}")
+    return [json.loads(line)["reference"] for line in done.stdout.splitlines() if line.strip()]
+
+
+class HQ:
+    """A real `kiosk-hq serve` on a loopback port chosen by the system."""
+
+    LISTENING = re.compile(rb"listening on (https?://[^\s]+)")
+
+    def __init__(self, binaries, data_dir, extra=()):
+        self.binaries = binaries
+        self.data = data_dir
+        self.env = environment(data_dir)
+        self.extra = list(extra)
+        self.process = None
+        self.url = None
+
+    def run(self, *args, timeout=60):
+        done = subprocess.run([self.binaries.hq, *args, "--data-dir", self.data], capture_output=True,
+                              env=self.env, timeout=timeout)
+        return done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+
+    def setup(self, centers):
+        """Creates the receipt key and registers each (code, public key PEM path)."""
+        os.makedirs(self.data, exist_ok=True)
+        code, out, err = self.run("keys", "init")
+        if code != 0:
+            raise Failure(f"kiosk-hq keys init exited {code}: {err.strip()}")
+        code, out, err = self.run("keys", "show")
+        self.public_key = os.path.join(self.data, "hq-receipt.pub.pem")
+        with open(self.public_key, "w") as f:
+            f.write("".join(line + "\n" for line in out.splitlines() if not line.startswith("fingerprint")))
+        for center, pem in centers:
+            code, out, err = self.run("centers", "add", center, "--key", pem)
+            if code != 0:
+                raise Failure(f"kiosk-hq centers add {center} exited {code}: {err.strip()}")
+
+    def start(self):
+        args = [self.binaries.hq, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0", *self.extra]
+        self.process = Process(args, self.env)
+        found = self.process.expect(self.LISTENING, timeout=60)
+        self.url = found.group(1).decode()
+        return self.url
+
+    def stop(self):
+        if self.process:
+            try:
+                os.kill(self.process.popen.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            if self.process.wait(15) is None:
+                self.process.kill()
+            self.process = None
+
+    def database(self):
+        for name in ("hq.sqlite", "kiosk-hq.sqlite", "intake.sqlite"):
+            path = os.path.join(self.data, name)
+            if os.path.exists(path):
+                return path
+        candidates = [n for n in os.listdir(self.data) if n.endswith(".sqlite")]
+        if not candidates:
+            raise Failure(f"no SQLite database in {self.data}")
+        return os.path.join(self.data, candidates[0])
+
+
+def center_public_key(kiosk, path):
+    code, out, err = kiosk.run("keys", "show")
+    if code != 0:
+        raise Failure(f"kiosk keys show exited {code}: {err.strip()}")
+    with open(path, "w") as f:
+        f.write("".join(line + "\n" for line in out.splitlines() if not line.startswith("fingerprint")))
+    return path
+
+
+def scratch(prefix):
+    return tempfile.mkdtemp(prefix=f"kiosk-rel-{prefix}-")
+
+
+def remove(path):
+    shutil.rmtree(path, ignore_errors=True)
