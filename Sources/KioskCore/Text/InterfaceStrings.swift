@@ -46,7 +46,7 @@ public struct InterfaceStrings: Sendable, Hashable {
             "review.title", "review.instructions", "review.not_given", "review.unknown_number",
             "cancel.confirm", "cancel.done", "cancel.kept",
             "done.stored", "done.reference", "done.bring", "done.press_enter",
-            "error.store_failed", "back.at_start",
+            "error.store_failed", "back.at_start", "service.out_of_service",
             "input.too_long", "input.invalid_utf8", "input.control_characters",
         ] + ValidationFailure.codes.map { "error.\($0)" }
 }

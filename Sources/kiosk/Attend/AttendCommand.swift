@@ -34,9 +34,17 @@ struct AttendCommand: ParsableCommand {
             valueName: "seconds"))
     var idleTimeout: Int?
 
+    // For tests only: how often the free disk and the database are checked while out of
+    // service or waiting at the welcome screen (default 30 seconds).
+    @Option(name: .customLong("health-interval"), help: .private)
+    var healthInterval: Int?
+
     func validate() throws {
         if let idleTimeout, !(1...86_400).contains(idleTimeout) {
             throw ValidationError("--idle-timeout must be between 1 and 86400 seconds")
+        }
+        if let healthInterval, !(1...3600).contains(healthInterval) {
+            throw ValidationError("--health-interval must be between 1 and 3600 seconds")
         }
     }
 
@@ -47,11 +55,14 @@ struct AttendCommand: ParsableCommand {
         if let lang, !form.definition.languages.contains(lang) {
             throw ValidationError("the form \(form.definition.id) is not translated into \(lang.rawValue)")
         }
-        let database = try context.folder.openDatabase()
+        // The database is opened by the health checks: a damaged one or a full disk shows
+        // "out of service" on this terminal instead of stopping the service.
         var loop = AttendLoop(
-            form: form, resources: context.resources, center: context.config.center, database: database,
+            form: form, resources: context.resources, center: context.config.center,
+            health: ServiceHealth(check: HealthCheck(folder: context.folder, config: context.config)),
             fixedLanguage: lang, once: once,
             idleTimeout: .seconds(idleTimeout ?? context.config.idleTimeoutSeconds),
+            healthInterval: .seconds(healthInterval ?? 30),
             logger: Logger(label: "kiosk.attend"))
         try loop.run()
     }

@@ -9,14 +9,20 @@ import Logging
 ///
 /// Drafts live only in the `FormSession` value of one pass: a timeout, a cancel or end of
 /// input drops it, and the screen and scrollback are cleared before the next person.
+///
+/// Before each person, and while the welcome screen waits, the loop checks its health (free
+/// disk, database integrity): on a problem it shows "out of service" instead of the form,
+/// logs why, and checks again every `healthInterval` rather than exiting into a restart loop.
 struct AttendLoop {
     let form: KioskResources.LoadedForm
     let resources: KioskResources
     let center: String
-    let database: AppDatabase
+    /// Owns the database once it opened cleanly.
+    var health: ServiceHealth
     let fixedLanguage: Language?
     let once: Bool
     let idleTimeout: Duration
+    let healthInterval: Duration
     let logger: Logger
 
     private let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 512)
@@ -26,22 +32,29 @@ struct AttendLoop {
     private var lastEndOfInput: ContinuousClock.Instant?
 
     init(
-        form: KioskResources.LoadedForm, resources: KioskResources, center: String, database: AppDatabase,
-        fixedLanguage: Language?, once: Bool, idleTimeout: Duration, logger: Logger
+        form: KioskResources.LoadedForm, resources: KioskResources, center: String, health: ServiceHealth,
+        fixedLanguage: Language?, once: Bool, idleTimeout: Duration, healthInterval: Duration, logger: Logger
     ) {
         self.form = form
         self.resources = resources
         self.center = center
-        self.database = database
+        self.health = health
         self.fixedLanguage = fixedLanguage
         self.once = once
         self.idleTimeout = idleTimeout
+        self.healthInterval = healthInterval
         self.logger = logger
     }
 
     /// How one applicant's visit ended.
     enum VisitEnd {
-        case stored, dropped, endOfInput
+        case stored, dropped, endOfInput, outOfService
+    }
+
+    /// How the welcome screen ended.
+    private enum Welcome {
+        case chosen(Language)
+        case endOfInput, outOfService
     }
 
     mutating func run() throws {
@@ -54,7 +67,8 @@ struct AttendLoop {
         }
         logger.info("kiosk attend started", metadata: ["center": "\(center)", "form": "\(form.definition.id)"])
         while true {
-            let end = try visit()
+            let database = try waitUntilInService()
+            let end = try visit(database)
             if end == .endOfInput && (once || !isTerminal) { return }
             if end == .stored && once { return }
             if end == .endOfInput { backOffAfterEndOfInput() }
@@ -63,7 +77,7 @@ struct AttendLoop {
 
     // MARK: - One visit
 
-    private mutating func visit() throws -> VisitEnd {
+    private mutating func visit(_ database: AppDatabase) throws -> VisitEnd {
         try writer.clearScreen()
         if isTerminal {
             // Typeahead from the previous person must not answer the next person's questions.
@@ -74,8 +88,11 @@ struct AttendLoop {
         if let fixedLanguage {
             language = fixedLanguage
         } else {
-            guard let chosen = try chooseLanguage() else { return .endOfInput }
-            language = chosen
+            switch try chooseLanguage() {
+            case .chosen(let chosen): language = chosen
+            case .endOfInput: return .endOfInput
+            case .outOfService: return .outOfService
+            }
         }
         guard let strings = resources.strings[language] else { return .dropped }
         let screen = AttendScreen(strings: strings)
@@ -86,7 +103,7 @@ struct AttendLoop {
         while true {
             switch step {
             case .submit(let draft):
-                if let reference = store(draft) {
+                if let reference = store(draft, in: database) {
                     try show(
                         screen.stored(reference: reference, bringToDesk: form.definition.bringToDesk.resolve(language)))
                     // Leave the number on screen until Enter or the idle timeout, then clear it.
@@ -95,6 +112,7 @@ struct AttendLoop {
                     try writer.clearScreen()
                     return event == .endOfInput && !once ? .endOfInput : .stored
                 }
+                health.storeFailed()
                 step = session.storeFailed(message: strings.format("error.store_failed"))
                 continue
             case .cancelled:
@@ -121,7 +139,7 @@ struct AttendLoop {
     }
 
     /// Stores the draft; the reference is shown only after the commit returned.
-    private func store(_ draft: ApplicationDraft) -> String? {
+    private func store(_ draft: ApplicationDraft, in database: AppDatabase) -> String? {
         let today = CalendarDate(date: Date(), timeZone: .current)
         do {
             let stored = try database.submit(
@@ -138,8 +156,9 @@ struct AttendLoop {
 
     // MARK: - Welcome
 
-    /// Shows the welcome screen until a language is chosen; nil at end of input.
-    private mutating func chooseLanguage() throws -> Language? {
+    /// Shows the welcome screen until a language is chosen, checking the kiosk's health
+    /// every `healthInterval` while no one is there.
+    private mutating func chooseLanguage() throws -> Welcome {
         let languages = form.definition.languages
         let all = languages.compactMap { resources.strings[$0] }
         try show(
@@ -148,11 +167,14 @@ struct AttendLoop {
                 intro: all.map { $0.format("welcome.intro") },
                 choose: all.map { $0.format("welcome.choose_language") }.joined(separator: " / "),
                 languages: languages))
+        var prompt = true
         while true {
-            try writer.write(AttendScreen.prompt)
-            switch reader.readLine(timeout: nil) {
+            // A health check that finds nothing wrong leaves the screen as it is.
+            if prompt { try writer.write(AttendScreen.prompt) }
+            prompt = true
+            switch reader.readLine(timeout: healthInterval) {
             case .line(let line):
-                if let language = Self.language(line, among: languages) { return language }
+                if let language = Self.language(line, among: languages) { return .chosen(language) }
                 try writer.writeLine(
                     "! "
                         + all.map { TerminalText.escape($0.format("welcome.invalid_language")) }.joined(
@@ -164,11 +186,51 @@ struct AttendLoop {
                         + all.map { AttendScreen(strings: $0).text(key, ["limit": "\(reader.maxLineBytes)"]) }
                         .joined(separator: " / "))
             case .timeout:
-                continue
+                // An unfinished line stays buffered across the check.
+                if !health.problems().isEmpty { return .outOfService }
+                prompt = false
             case .endOfInput:
-                return nil
+                return .endOfInput
             }
         }
+    }
+
+    // MARK: - Out of service
+
+    /// The open database, once the kiosk is healthy. Until then the out-of-service screen
+    /// stays up in every language of the form, typed lines are discarded, the checks run
+    /// again every `healthInterval`, and the reasons are logged whenever they change.
+    /// - Throws: `OutOfServiceError` at end of input on a pipe or with --once: there is
+    ///   no one to wait for.
+    private mutating func waitUntilInService() throws -> AppDatabase {
+        var reported: [HealthProblem] = []
+        while true {
+            let problems = health.problems()
+            if problems.isEmpty, let database = health.database {
+                if !reported.isEmpty { logger.notice("back in service") }
+                return database
+            }
+            if problems != reported {
+                logger.error("out of service: \(problems.map(\.description).joined(separator: "; "))")
+                reported = problems
+                try showOutOfService()
+            }
+            switch reader.readLine(timeout: healthInterval) {
+            case .line, .rejected:
+                try showOutOfService()
+            case .timeout:
+                continue
+            case .endOfInput:
+                if once || !isTerminal { throw OutOfServiceError(problems: problems) }
+                backOffAfterEndOfInput()
+            }
+        }
+    }
+
+    private func showOutOfService() throws {
+        try writer.clearScreen()
+        let all = form.definition.languages.compactMap { resources.strings[$0] }
+        try show(all.map { TerminalText.escape($0.format("service.out_of_service")) })
     }
 
     /// A language by its menu number, its code or its own name.
