@@ -160,4 +160,21 @@ struct AppDatabaseTests {
         }
         #expect(!FileManager.default.fileExists(atPath: copy.path("kiosk.sqlite") + "-wal"))
     }
+
+    @Test func aRowThatBreaksACheckConstraintIsReportedAsDamaged() throws {
+        // Given a database in which a row's state was changed behind the schema's back
+        let path = folder.path("kiosk.sqlite")
+        do {
+            let database = try AppDatabase.open(at: path)
+            _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+            try database.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA ignore_check_constraints = ON; UPDATE application SET state = 'lost'")
+            }
+        }
+
+        // Then opening it again refuses it (a read-only integrity check would miss this)
+        #expect { try AppDatabase.open(at: path) } throws: {
+            ($0 as? StoreError)?.code == .damaged && "\($0)".contains("CHECK constraint")
+        }
+    }
 }
