@@ -49,6 +49,21 @@ public struct AnswerParser: Sendable {
         ]
     }
 
+    /// An answer as a person reads it: choice labels in this parser's language, not stored values.
+    public func display(_ value: AnswerValue, for field: FieldDefinition, answers: [String: AnswerValue]) -> String {
+        let options: [Choice]
+        switch field.type {
+        case .yesNo: options = yesNoOptions()
+        case .choice, .multiChoice:
+            // Every option, not only those the age allows now, so a stale answer still reads well.
+            options = (field.choices ?? []) + self.options(for: field, answers: answers)
+        default: return value.values.joined(separator: ", ")
+        }
+        return value.values.map { stored in
+            options.first { $0.value == stored }?.label.resolve(strings.language) ?? stored
+        }.joined(separator: ", ")
+    }
+
     /// Parses `input` for `field`; nil means "no answer" (an optional field left empty).
     public func parse(
         _ input: String, for field: FieldDefinition, answers: [String: AnswerValue]

@@ -254,17 +254,7 @@ public struct FormSession: Sendable {
 
     /// An answer as the applicant reads it: choice labels in their language, not stored values.
     func display(_ value: AnswerValue, for field: FieldDefinition) -> String {
-        let options: [Choice]
-        switch field.type {
-        case .yesNo: options = parser.yesNoOptions()
-        case .choice, .multiChoice:
-            // All options, not only those allowed now, so a stale answer still reads well.
-            options = (field.choices ?? []) + parser.options(for: field, answers: answers)
-        default: return value.values.joined(separator: ", ")
-        }
-        return value.values.map { stored in
-            options.first { $0.value == stored }?.label.resolve(language) ?? stored
-        }.joined(separator: ", ")
+        parser.display(value, for: field, answers: answers)
     }
 
     // MARK: - Commands

@@ -30,18 +30,7 @@ package struct ReviewForms: Sendable {
         _ value: AnswerValue, for field: FieldDefinition, in form: FormDefinition, answers: [String: AnswerValue],
         today: CalendarDate
     ) -> String {
-        let parser = parser(form, today: today)
-        let options: [Choice]
-        switch field.type {
-        case .yesNo: options = parser.yesNoOptions()
-        case .choice, .multiChoice:
-            // Every option, not only those the age allows now, so a stale answer still reads well.
-            options = (field.choices ?? []) + parser.options(for: field, answers: answers)
-        default: return value.values.joined(separator: ", ")
-        }
-        return value.values.map { stored in
-            options.first { $0.value == stored }?.label.resolve(language) ?? stored
-        }.joined(separator: ", ")
+        parser(form, today: today).display(value, for: field, answers: answers)
     }
 
     /// The options staff may type the number of when editing a choice field.
