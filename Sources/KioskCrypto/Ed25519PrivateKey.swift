@@ -73,7 +73,9 @@ public final class Ed25519PrivateKey: @unchecked Sendable {
     }
 
     /// Checks that `key` is an Ed25519 private key and derives its public key; frees `key` if it throws.
-    private static func publicKey(adopting key: OpaquePointer, operation: String) throws(CryptoError) -> Ed25519PublicKey {
+    private static func publicKey(
+        adopting key: OpaquePointer, operation: String
+    ) throws(CryptoError) -> Ed25519PublicKey {
         do throws(CryptoError) {
             guard EVP_PKEY_is_a(key, "ED25519") == 1 else {
                 throw CryptoError(

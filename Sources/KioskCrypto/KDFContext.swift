@@ -26,7 +26,9 @@ final class KDFContext {
     func set(_ name: String, octets value: [UInt8]) throws(CryptoError) {
         let ok = name.withCString { key in
             value.withUnsafeBytes { bytes in
-                apply(OSSL_PARAM_construct_octet_string(key, UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count))
+                apply(
+                    OSSL_PARAM_construct_octet_string(
+                        key, UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count))
             }
         }
         guard ok else { throw .openSSL("EVP_KDF_CTX_set_params(\(name))") }

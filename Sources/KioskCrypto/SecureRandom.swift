@@ -8,7 +8,8 @@ public enum SecureRandom {
     /// that instead of returning weak bytes).
     public static func bytes(count: Int) throws(CryptoError) -> [UInt8] {
         guard count >= 0 else {
-            throw CryptoError(operation: "SecureRandom.bytes(count:)", reason: "count must not be negative, got \(count)")
+            throw CryptoError(
+                operation: "SecureRandom.bytes(count:)", reason: "count must not be negative, got \(count)")
         }
         var bytes = [UInt8](repeating: 0, count: count)
         let ok = bytes.withUnsafeMutableBufferPointer { buffer -> Bool in

@@ -17,7 +17,8 @@ struct HexTests {
         #expect(Hex.decode("") == [])
     }
 
-    @Test("refuses anything that is not exactly hex", arguments: ["0", "abc", "zz", "0x00", "00 11", " 00", "é0", "0g"])
+    @Test(
+        "refuses anything that is not exactly hex", arguments: ["0", "abc", "zz", "0x00", "00 11", " 00", "é0", "0g"])
     func decodeInvalid(text: String) {
         #expect(Hex.decode(text) == nil)
     }

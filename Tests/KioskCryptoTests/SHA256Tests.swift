@@ -78,8 +78,12 @@ struct SHA256Tests {
         #expect(upper == digest)
     }
 
-    @Test("hex that is not 32 bytes is not a digest", arguments: ["", "ab", String(repeating: "a", count: 63),
-        String(repeating: "a", count: 66), String(repeating: "g", count: 64)])
+    @Test(
+        "hex that is not 32 bytes is not a digest",
+        arguments: [
+            "", "ab", String(repeating: "a", count: 63),
+            String(repeating: "a", count: 66), String(repeating: "g", count: 64),
+        ])
     func invalidDigestHex(hex: String) {
         #expect(SHA256Digest(hex: hex) == nil)
     }

@@ -46,8 +46,10 @@ struct ScryptTests {
     @Test("a shorter output is a prefix of the longer one")
     func lengthIsRespected() throws {
         // Given the same inputs, When two lengths are derived
-        let long = try Scrypt.derive(password: Array("pw".utf8), salt: Array("salt".utf8), n: 16, r: 1, p: 1, length: 64)
-        let short = try Scrypt.derive(password: Array("pw".utf8), salt: Array("salt".utf8), n: 16, r: 1, p: 1, length: 32)
+        let long = try Scrypt.derive(
+            password: Array("pw".utf8), salt: Array("salt".utf8), n: 16, r: 1, p: 1, length: 64)
+        let short = try Scrypt.derive(
+            password: Array("pw".utf8), salt: Array("salt".utf8), n: 16, r: 1, p: 1, length: 32)
         // Then the short one is the start of the long one (scrypt ends in PBKDF2)
         #expect(short.count == 32)
         #expect(Array(long.prefix(32)) == short)

@@ -80,7 +80,9 @@ struct StatusReport: Encodable {
             "applications:",
         ]
         for state in ApplicationState.allCases {
-            lines.append("  \(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(applications[state.rawValue] ?? 0)")
+            lines.append(
+                "  \(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(applications[state.rawValue] ?? 0)"
+            )
         }
         lines.append(contentsOf: upload?.lines ?? [])
         lines.append(contentsOf: health.lines)

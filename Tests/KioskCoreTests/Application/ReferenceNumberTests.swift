@@ -40,7 +40,9 @@ struct ReferenceNumberTests {
         #expect(parsed.serial == vector.serial)
     }
 
-    @Test("lower case and surrounding spaces are accepted", arguments: ["demo01-2026-000042-6", "  Demo01-2026-000042-6 "])
+    @Test(
+        "lower case and surrounding spaces are accepted",
+        arguments: ["demo01-2026-000042-6", "  Demo01-2026-000042-6 "])
     func lenient(text: String) throws {
         let parsed = try #require(ReferenceNumber(parsing: text))
         #expect(parsed == ReferenceNumber(center: "DEMO01", year: 2026, serial: 42))

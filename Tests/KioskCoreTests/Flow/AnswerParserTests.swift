@@ -16,7 +16,9 @@ struct AnswerParserTests {
     }
 
     /// The parsed value, or the failure code, to compare in one expectation.
-    func outcome(_ input: String, _ fieldID: String, _ answers: [String: AnswerValue] = [:]) throws
+    func outcome(
+        _ input: String, _ fieldID: String, _ answers: [String: AnswerValue] = [:]
+    ) throws
         -> Result<AnswerValue?, ValidationFailure>
     {
         parser.parse(input, for: try field(fieldID), answers: answers)
@@ -46,7 +48,8 @@ struct AnswerParserTests {
 
     @Test("without a date of birth every choice is offered")
     func optionsWithoutAge() throws {
-        #expect(parser.options(for: try field("service_type"), answers: [:]).map(\.value) == ["contract", "contract-18-24"])
+        #expect(
+            parser.options(for: try field("service_type"), answers: [:]).map(\.value) == ["contract", "contract-18-24"])
     }
 
     @Test("unit options are the form country's units plus no preference; positions follow the unit")
@@ -99,8 +102,10 @@ struct AnswerParserTests {
 
     @Test(
         "a choice is found by number, by label in any language or by its value",
-        arguments: [("1", "kyiv-city"), ("25", "chernihiv"), ("ODESA OBLAST", "odesa"), ("Одеська область", "odesa"),
-                    ("Odesos sritis", "odesa"), ("odesa", "odesa")])
+        arguments: [
+            ("1", "kyiv-city"), ("25", "chernihiv"), ("ODESA OBLAST", "odesa"), ("Одеська область", "odesa"),
+            ("Odesos sritis", "odesa"), ("odesa", "odesa"),
+        ])
     func choiceLookup(input: String, stored: String) throws {
         #expect(try outcome(input, "region") == .success(.single(stored)))
     }
@@ -213,7 +218,8 @@ struct AnswerParserTests {
     @Test("yes/no options are labelled in the applicant's language")
     func yesNoOptions() throws {
         #expect(parser.yesNoOptions().map { $0.label.resolve(.en) } == ["Yes", "No"])
-        #expect(try KioskFiles.parser("ua-contract", .uk).yesNoOptions().map { $0.label.resolve(.uk) } == ["Так", "Ні"])
+        #expect(
+            try KioskFiles.parser("ua-contract", .uk).yesNoOptions().map { $0.label.resolve(.uk) } == ["Так", "Ні"])
         #expect(parser.yesNoOptions().map(\.value) == ["yes", "no"])
     }
 

@@ -142,10 +142,12 @@ struct FormSessionUkrainianTests {
         #expect(driver.answers.isEmpty)
     }
 
-    @Test("yes/no questions take так, т, ні, н and the English words", arguments: [
-        ("так", "yes"), ("Т", "yes"), ("ні", "no"), ("н", "no"), ("yes", "yes"), ("No", "no"), ("1", "yes"),
-        ("2", "no"),
-    ])
+    @Test(
+        "yes/no questions take так, т, ні, н and the English words",
+        arguments: [
+            ("так", "yes"), ("Т", "yes"), ("ні", "no"), ("н", "no"), ("yes", "yes"), ("No", "no"), ("1", "yes"),
+            ("2", "no"),
+        ])
     func yesNoWords(input: String, stored: String) throws {
         // Given a Ukrainian session at the prior-service question
         var driver = try FlowDriver(language: .uk)

@@ -44,14 +44,17 @@ struct FormSessionValidationTests {
         "an RNOKPP that disagrees with the date of birth or sex is refused",
         arguments: [
             // 1996-03-15 male number for someone who said 2000-01-01 male
-            Mismatch(birthDate: "2000-01-01", sex: "Male", rnokpp: Applicant.rnokppMale1996,
-                     code: "rnokpp.birth_date_mismatch"),
+            Mismatch(
+                birthDate: "2000-01-01", sex: "Male", rnokpp: Applicant.rnokppMale1996,
+                code: "rnokpp.birth_date_mismatch"),
             // 2000-01-01 male number for someone who said 2000-01-01 female
-            Mismatch(birthDate: "2000-01-01", sex: "Female", rnokpp: Applicant.rnokppMale2000,
-                     code: "rnokpp.sex_mismatch"),
+            Mismatch(
+                birthDate: "2000-01-01", sex: "Female", rnokpp: Applicant.rnokppMale2000,
+                code: "rnokpp.sex_mismatch"),
             // 2000-01-01 female number for someone who said 2000-01-01 male
-            Mismatch(birthDate: "2000-01-01", sex: "Male", rnokpp: Applicant.rnokppFemale2000,
-                     code: "rnokpp.sex_mismatch"),
+            Mismatch(
+                birthDate: "2000-01-01", sex: "Male", rnokpp: Applicant.rnokppFemale2000,
+                code: "rnokpp.sex_mismatch"),
         ])
     func mismatch(_ mismatch: Mismatch) throws {
         // Given an applicant who gave a date of birth and sex
@@ -165,7 +168,9 @@ struct FormSessionValidationTests {
         #expect(question.notice == .error(try KioskFiles.message(code, arguments)))
     }
 
-    @Test("ages 18 and 60 exactly are accepted", arguments: [
+    @Test(
+        "ages 18 and 60 exactly are accepted",
+        arguments: [
             "27.11.2008",  // 18 today
             "1965-11-28",  // 60, turns 61 tomorrow
         ])

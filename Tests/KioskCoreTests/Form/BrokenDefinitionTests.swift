@@ -11,7 +11,9 @@ enum JSONEdit {
 
     static func object(_ relativePath: String) throws -> [String: Any] {
         let json = try JSONSerialization.jsonObject(with: try KioskFiles.data(relativePath))
-        guard let object = json as? [String: Any] else { throw Missing(description: "\(relativePath) is not an object") }
+        guard let object = json as? [String: Any] else {
+            throw Missing(description: "\(relativePath) is not an object")
+        }
         return object
     }
 
@@ -20,10 +22,13 @@ enum JSONEdit {
     }
 
     /// Changes the field with `id` in a form object.
-    static func field(_ id: String, in form: inout [String: Any], _ change: (inout [String: Any]) throws -> Void)
+    static func field(
+        _ id: String, in form: inout [String: Any], _ change: (inout [String: Any]) throws -> Void
+    )
         throws
     {
-        guard var fields = form["fields"] as? [[String: Any]], let index = fields.firstIndex(where: { $0["id"] as? String == id })
+        guard var fields = form["fields"] as? [[String: Any]],
+            let index = fields.firstIndex(where: { $0["id"] as? String == id })
         else { throw Missing(description: "no field \(id)") }
         try change(&fields[index])
         form["fields"] = fields
@@ -198,10 +203,14 @@ struct BrokenDefinitionTests {
         let data = try JSONEdit.encode(try JSONEdit.object(Self.file))
 
         // Then it loads, so each refusal above is due to its one mistake
-        #expect(try DefinitionLoader.form(from: data, file: Self.file, catalog: try KioskFiles.catalog()).id == "ua-contract")
+        #expect(
+            try DefinitionLoader.form(from: data, file: Self.file, catalog: try KioskFiles.catalog()).id
+                == "ua-contract")
     }
 
-    @Test("invalid JSON is refused for the whole file", arguments: ["", "{", "{\"id\": \"ua-contract\" \"version\": 1}", "[1, 2", "not json"])
+    @Test(
+        "invalid JSON is refused for the whole file",
+        arguments: ["", "{", "{\"id\": \"ua-contract\" \"version\": 1}", "[1, 2", "not json"])
     func invalidJSON(text: String) throws {
         let error = try #require(throws: DefinitionError.self) {
             try DefinitionLoader.form(from: Data(text.utf8), file: Self.file, catalog: try KioskFiles.catalog())
@@ -215,7 +224,8 @@ struct BrokenDefinitionTests {
     func truncated() throws {
         let data = try KioskFiles.data(Self.file)
         let error = try #require(throws: DefinitionError.self) {
-            try DefinitionLoader.form(from: data.prefix(data.count / 2), file: Self.file, catalog: try KioskFiles.catalog())
+            try DefinitionLoader.form(
+                from: data.prefix(data.count / 2), file: Self.file, catalog: try KioskFiles.catalog())
         }
         #expect(error.problem.hasPrefix("not valid JSON"))
     }

@@ -35,7 +35,9 @@ struct FlowDriver {
 
     /// Checks that `fieldID` is the question shown, then types `input` as its answer.
     @discardableResult
-    mutating func answer(_ fieldID: String, _ input: String, sourceLocation: SourceLocation = #_sourceLocation)
+    mutating func answer(
+        _ fieldID: String, _ input: String, sourceLocation: SourceLocation = #_sourceLocation
+    )
         -> FormStep
     {
         #expect(
@@ -46,7 +48,9 @@ struct FlowDriver {
 
     /// Answers questions in order, checking each is the one expected.
     @discardableResult
-    mutating func answer(_ steps: [(String, String)], sourceLocation: SourceLocation = #_sourceLocation)
+    mutating func answer(
+        _ steps: [(String, String)], sourceLocation: SourceLocation = #_sourceLocation
+    )
         -> FormStep
     {
         for (fieldID, input) in steps {

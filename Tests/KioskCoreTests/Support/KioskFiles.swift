@@ -47,7 +47,9 @@ enum KioskFiles {
     }
 
     /// The message the applicant sees for a failure code, in one language.
-    static func message(_ code: String, _ arguments: [String: String] = [:], in language: Language = .en) throws
+    static func message(
+        _ code: String, _ arguments: [String: String] = [:], in language: Language = .en
+    ) throws
         -> String
     {
         try strings(language).message(for: ValidationFailure(code, arguments))

@@ -107,8 +107,11 @@ final class PipeProcess {
     /// the text from that position through the needle and moves the position past it.
     /// - Throws: `HarnessError` with the output's tail on timeout, or if the child exits first.
     @discardableResult
-    func expect(_ needle: String, in stream: Stream = .standardOutput, timeout: Duration = .seconds(10)) throws -> String {
-        let (collector, other) = stream == .standardOutput
+    func expect(
+        _ needle: String, in stream: Stream = .standardOutput, timeout: Duration = .seconds(10)
+    ) throws -> String {
+        let (collector, other) =
+            stream == .standardOutput
             ? (outputCollector, errorCollector) : (errorCollector, outputCollector)
         return try collector.expect(needle, timeout: timeout, alongWith: [other]) { currentExitStatus() }
     }
