@@ -1,4 +1,5 @@
 import Foundation
+import KioskBatch
 import KioskCrypto
 
 /// The center's Ed25519 signing key in the data folder's `keys/` (0700; key file 0600).

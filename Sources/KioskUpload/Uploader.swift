@@ -317,10 +317,11 @@ public struct Uploader: Sendable {
     }
 
     private static func syncFolder(_ folder: URL) throws {
-        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw UploadFailure(.local, "cannot open \(folder.path)") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw UploadFailure(.local, "fsync \(folder.path) failed") }
+        do {
+            try DurableFile.syncFolder(folder)
+        } catch {
+            throw UploadFailure(.local, "\(error)")
+        }
     }
 
     static func seconds(_ duration: Duration) -> Double {

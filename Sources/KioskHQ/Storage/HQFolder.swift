@@ -78,36 +78,20 @@ public struct HQFolder: Sendable {
 
     /// Writes a new file durably (temporary name, fsync, link, fsync folder); fails if it exists.
     static func writeNew(_ bytes: [UInt8], to url: URL, mode: mode_t) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        unlink(temporary.path)
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw HQError("cannot create \(temporary.path): \(errorText())") }
-        defer { unlink(temporary.path) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else {
-                close(fd)
-                throw HQError("cannot write \(temporary.path): \(errorText())")
-            }
-            offset += written
+        do {
+            try DurableFile.writeNew(bytes, to: url, mode: mode)
+        } catch {
+            throw HQError("\(error)")
         }
-        guard fsync(fd) == 0 else {
-            close(fd)
-            throw HQError("fsync \(temporary.path): \(errorText())")
-        }
-        close(fd)
-        guard link(temporary.path, url.path) == 0 else { throw HQError("cannot create \(url.path): \(errorText())") }
-        try syncFolder(url.deletingLastPathComponent())
     }
 
     /// Makes a rename or link in `folder` durable.
     static func syncFolder(_ folder: URL) throws {
-        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw HQError("cannot open \(folder.path): \(errorText())") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw HQError("fsync \(folder.path): \(errorText())") }
+        do {
+            try DurableFile.syncFolder(folder)
+        } catch {
+            throw HQError("\(error)")
+        }
     }
 
     static func errorText() -> String {

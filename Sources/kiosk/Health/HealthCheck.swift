@@ -67,7 +67,7 @@ struct HealthCheck: Sendable {
         }
     }
 
-    /// Opens the database, which first checks an existing file on a read-only connection.
+    /// Opens the database, which first checks an existing file on a connection that cannot write.
     func openDatabase() -> Result<AppDatabase, HealthProblem> {
         do {
             return .success(try AppDatabase.open(at: databasePath))

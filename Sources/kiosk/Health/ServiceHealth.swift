@@ -7,7 +7,7 @@ import KioskStore
 /// The disk is checked every time (one `statvfs`). The integrity check reads the whole
 /// file, so it runs at start, after a failed store and otherwise at most every
 /// `integrityInterval`. A database that fails it is let go, so nothing writes to it, and
-/// reopened (checked again on a read-only connection) at the next check.
+/// reopened (checked again, on a connection that cannot write) at the next check.
 struct ServiceHealth {
     let check: HealthCheck
     let integrityInterval: Duration

@@ -5,20 +5,23 @@ import Glibc
 #endif
 
 /// Files written so that a power cut leaves either the old state or the complete new file.
-enum DurableFile {
+///
+/// Shared by the kiosk (center key, outbox, sent/) and headquarters (receipt key, stored
+/// batches); errors are `BatchError(.io)` with the path and the system's reason.
+package enum DurableFile {
     /// Writes `bytes` to a new file at `url` with `mode`, failing if it exists; fsyncs file and folder.
-    static func writeNew(_ bytes: [UInt8], to url: URL, mode: mode_t) throws {
+    package static func writeNew(_ bytes: [UInt8], to url: URL, mode: mode_t) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         unlink(temporary.path)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
-            throw OutboxError(.io, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+            throw BatchError(.io, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
         }
         defer { unlink(temporary.path) }
         do {
             try writeAll(fd, bytes)
             guard fsync(fd) == 0 else {
-                throw OutboxError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))")
+                throw BatchError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))")
             }
             close(fd)
         } catch {
@@ -27,18 +30,18 @@ enum DurableFile {
         }
         // link() fails if the target exists: never overwrite.
         guard link(temporary.path, url.path) == 0 else {
-            throw OutboxError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))")
+            throw BatchError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))")
         }
         try syncFolder(url.deletingLastPathComponent())
     }
 
     /// Makes a rename or link in `folder` durable.
-    static func syncFolder(_ folder: URL) throws {
+    package static func syncFolder(_ folder: URL) throws {
         let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw OutboxError(.io, "cannot open \(folder.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw BatchError(.io, "cannot open \(folder.path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         guard fsync(fd) == 0 else {
-            throw OutboxError(.io, "fsync \(folder.path): \(String(cString: strerror(errno)))")
+            throw BatchError(.io, "fsync \(folder.path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -48,7 +51,7 @@ enum DurableFile {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw OutboxError(.io, "write failed: \(String(cString: strerror(errno)))")
+                throw BatchError(.io, "write failed: \(String(cString: strerror(errno)))")
             }
             offset += written
         }
