@@ -11,7 +11,7 @@ out="${1:-Fuzz/.build}"
 mkdir -p "$out"
 optimize="${FUZZ_OPTIMIZE:--O}"
 flags=(-parse-as-library -swift-version 6 "$optimize" -gline-tables-only -sanitize=fuzzer,address
-    -enable-upcoming-feature ExistentialAny -use-ld=lld -I "$out" -I Sources/COpenSSL -L "$out")
+    -enable-upcoming-feature ExistentialAny -package-name kiosk -use-ld=lld -I "$out" -I Sources/COpenSSL -L "$out")
 
 # module  dependencies (static libraries to link after it)
 library() {
