@@ -276,17 +276,27 @@ class HQ:
             if code != 0:
                 raise Failure(f"kiosk-hq centers add {center} exited {code}: {err.strip()}")
 
-    def start(self):
+    def start(self, wrapper=()):
+        """Starts the server; `wrapper` (e.g. strace and its options) runs it as its child."""
         args = [self.binaries.hq, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0", *self.extra]
-        self.process = Process(args, self.env)
+        self.process = Process([*wrapper, *args], self.env)
+        self.wrapped = bool(wrapper)
         found = self.process.expect(self.LISTENING, timeout=60)
         self.url = found.group(1).decode()
         return self.url
 
     def stop(self):
         if self.process:
+            pid = self.process.popen.pid
+            if getattr(self, "wrapped", False):
+                # Stop the server itself; the wrapper (strace) ends with it and finishes its output.
+                try:
+                    with open(f"/proc/{pid}/task/{pid}/children") as f:
+                        pid = int(f.read().split()[0])
+                except (OSError, IndexError, ValueError):
+                    pass
             try:
-                os.kill(self.process.popen.pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
             if self.process.wait(15) is None:

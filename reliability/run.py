@@ -10,9 +10,10 @@ skipped, never silently passed.
                                         # kills, fuzzing 5 min per target); writes docs/RELIABILITY.md
   python3 reliability/run.py --short    # the CI run: fewer kills, 20 s per fuzz target (~3 min)
 
-Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz. `--only NAME ...`
+Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend and
+durable-hq (under strace: each reference and each 201 is written after the sync of its commit). `--only NAME ...`
 runs some of them. The programs come from .build/release (full) or .build/debug (short), or
---bin DIR. Needs python3, sqlite3, tar, openssl; the fuzz scenario also needs swiftc.
+--bin DIR. Needs python3, sqlite3, tar, openssl, strace; the fuzz scenario also needs swiftc.
 """
 
 import argparse
@@ -29,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kiosklib import ROOT, Binaries, Failure, Skip  # noqa: E402
 import scenarios_disk  # noqa: E402
+import scenarios_durable  # noqa: E402
 import scenarios_fuzz  # noqa: E402
 import scenarios_kill  # noqa: E402
 
@@ -40,6 +42,8 @@ SCENARIOS = {
     "full-disk": (scenarios_disk.full_disk, 1, 1),
     "damaged-db": (scenarios_disk.damaged, 60, 30),
     "fuzz": (scenarios_fuzz.fuzz, 300, 20),
+    "durable-attend": (scenarios_durable.attend, 5, 3),
+    "durable-hq": (scenarios_durable.hq, 4, 2),
 }
 
 

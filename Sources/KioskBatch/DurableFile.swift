@@ -35,6 +35,28 @@ package enum DurableFile {
         try syncFolder(url.deletingLastPathComponent())
     }
 
+    /// Creates `folder` and any missing parents with `mode`, and makes each creation durable.
+    ///
+    /// A file synced into a folder that was just made is lost with the folder after a power
+    /// cut unless the folder's own entry in its parent is synced too, so each parent of a
+    /// created folder is fsynced, innermost last. An existing folder is left as it is.
+    package static func createFolder(_ folder: URL, mode: mode_t = 0o700) throws {
+        var missing: [URL] = []
+        var current = folder.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: current.path) {
+            missing.append(current)
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { break }
+            current = parent
+        }
+        for created in missing.reversed() {
+            guard mkdir(created.path, mode) == 0 || errno == EEXIST else {
+                throw BatchError(.io, "cannot create \(created.path): \(String(cString: strerror(errno)))")
+            }
+            try syncFolder(created.deletingLastPathComponent())
+        }
+    }
+
     /// Makes a rename or link in `folder` durable.
     package static func syncFolder(_ folder: URL) throws {
         let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -22,12 +22,9 @@ public struct CenterKey {
     @discardableResult
     public func create() throws(OutboxError) -> Ed25519PrivateKey {
         do {
-            if !FileManager.default.fileExists(atPath: folder.path) {
-                try FileManager.default.createDirectory(
-                    at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            }
+            try DurableFile.createFolder(folder)
         } catch {
-            throw OutboxError(.io, "cannot create \(folder.path): \(error.localizedDescription)")
+            throw OutboxError(.io, "\(error)")
         }
         if exists {
             throw OutboxError(

@@ -115,10 +115,9 @@ public struct Outbox {
 
     private func prepareFolder() throws {
         do {
-            try FileManager.default.createDirectory(
-                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try DurableFile.createFolder(folder)
         } catch {
-            throw OutboxError(.io, "cannot create \(folder.path): \(error.localizedDescription)")
+            throw OutboxError(.io, "\(error)")
         }
     }
 

@@ -22,7 +22,10 @@ public final class AppDatabase: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
+            try requireFullSync(pool)
             return try AppDatabase(pool)
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
             throw storeError(error)
         } catch {
@@ -40,9 +43,26 @@ public final class AppDatabase: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return config
+    }
+
+    /// Sets `synchronous=FULL` on the pool's writer and reads it back, or throws.
+    ///
+    /// It cannot go in `prepareDatabase`: `DatabasePool` runs that first and then switches
+    /// its writer to WAL with `synchronous=NORMAL` (GRDB `Database.setUpWALMode`), under
+    /// which a commit is not synced until the next checkpoint. With FULL every commit syncs
+    /// the `-wal` before it returns, so a reference shown to an applicant survives a power cut.
+    /// The writer is the only connection that commits, and GRDB never reopens it.
+    static func requireFullSync(_ pool: DatabasePool) throws {
+        let level = try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard level == 2 else {
+            throw StoreError(.unavailable, "SQLite kept synchronous=\(level.map(String.init) ?? "?") instead of FULL (2)")
+        }
     }
 
     /// Checks an existing file on a connection that cannot write, so a damaged file is never written.

@@ -283,10 +283,7 @@ public struct Uploader: Sendable {
     }
 
     private func moveToSent(sequence: Int) throws {
-        if !FileManager.default.fileExists(atPath: sentFolder.path) {
-            try FileManager.default.createDirectory(
-                at: sentFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
+        try DurableFile.createFolder(sentFolder)
         let source = outbox.fileURL(sequence: sequence)
         let target = sentFolder.appendingPathComponent(source.lastPathComponent)
         guard rename(source.path, target.path) == 0 else {

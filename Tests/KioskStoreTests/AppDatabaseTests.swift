@@ -91,6 +91,26 @@ struct AppDatabaseTests {
         #expect(try database.quickCheck() == "ok")
     }
 
+    @Test func theWriterCommitsWithSynchronousFull() throws {
+        // Given an open database, new and then reopened
+        let path = folder.path("kiosk.sqlite")
+        for _ in 0..<2 {
+            let database = try AppDatabase.open(at: path)
+
+            // Then the connection that commits (not only the readers) syncs every commit:
+            // synchronous=FULL (2), in WAL mode. GRDB's pool sets NORMAL (1) on its writer.
+            let writer = try database.writer.writeWithoutTransaction { db in
+                [
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                    try String.fetchOne(db, sql: "PRAGMA synchronous"),
+                    try String.fetchOne(db, sql: "PRAGMA secure_delete"),
+                ]
+            }
+            #expect(writer == ["wal", "2", "1"])
+            _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+        }
+    }
+
     @Test func theSchemaRefusesUnknownStatesAndInvalidJSON() throws {
         // Given a stored application
         let database = try AppDatabase.open(at: folder.path("kiosk.sqlite"))

@@ -231,11 +231,7 @@ public final class Intake: Sendable {
     /// Renames the received file into its center's folder and makes the rename durable.
     private static func move(_ path: String, to destination: URL) throws {
         let centerFolder = destination.deletingLastPathComponent()
-        if !FileManager.default.fileExists(atPath: centerFolder.path) {
-            try FileManager.default.createDirectory(
-                at: centerFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try HQFolder.syncFolder(centerFolder.deletingLastPathComponent())
-        }
+        try DurableFile.createFolder(centerFolder)
         guard rename(path, destination.path) == 0 else {
             throw HQError("cannot move the batch to \(destination.path): \(HQFolder.errorText())")
         }

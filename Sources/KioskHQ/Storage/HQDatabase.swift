@@ -14,10 +14,18 @@ public final class HQDatabase: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
+        let pool = try DatabasePool(path: path, configuration: config)
+        // Not in `prepareDatabase`: DatabasePool then switches its writer to WAL with
+        // synchronous=NORMAL (GRDB `Database.setUpWALMode`), under which the commit that precedes
+        // a receipt would not be synced. The writer is the only connection that commits.
+        let level = try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
         }
-        return try HQDatabase(DatabasePool(path: path, configuration: config))
+        guard level == 2 else {
+            throw HQError("SQLite kept synchronous=\(level.map(String.init) ?? "?") instead of FULL (2) on \(path)")
+        }
+        return try HQDatabase(pool)
     }
 
     init(_ writer: any DatabaseWriter) throws {

@@ -31,10 +31,8 @@ public struct HQFolder: Sendable {
 
     /// Creates the folder and its subfolders (0700) if missing.
     public func prepare() throws {
-        for folder in [url, keysURL, incomingURL, batchesURL] where !FileManager.default.fileExists(atPath: folder.path)
-        {
-            try FileManager.default.createDirectory(
-                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for folder in [url, keysURL, incomingURL, batchesURL] {
+            try DurableFile.createFolder(folder)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KioskBatch
 import KioskOutbox
 import KioskStore
 
@@ -33,19 +34,17 @@ struct DataFolder {
     func prepare() throws(SetupError) {
         let manager = FileManager.default
         do {
-            if !manager.fileExists(atPath: url.path) {
-                try manager.createDirectory(
-                    at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            }
+            try DurableFile.createFolder(url)
             if externalConfig == nil, !manager.fileExists(atPath: configURL.path) {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                try encoder.encode(KioskConfig.demo).write(to: configURL, options: .atomic)
+                try DurableFile.writeNew(Array(encoder.encode(KioskConfig.demo)), to: configURL, mode: 0o600)
                 // The embedded default works with no setup: the demo center signs with its own key.
                 if !centerKey.exists { try centerKey.create() }
             }
         } catch {
-            throw SetupError("cannot prepare the data folder \(url.path): \(error.localizedDescription)")
+            let reason = (error as? BatchError).map { "\($0)" } ?? error.localizedDescription
+            throw SetupError("cannot prepare the data folder \(url.path): \(reason)")
         }
     }
 

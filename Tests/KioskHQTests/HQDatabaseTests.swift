@@ -1,0 +1,26 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import KioskHQ
+
+@Suite("HQDatabase on a real SQLite file")
+struct HQDatabaseTests {
+    @Test func theWriterCommitsWithSynchronousFull() throws {
+        // Given headquarters' database, new and then reopened
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-hqdb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("hq.sqlite").path
+        for _ in 0..<2 {
+            let database = try HQDatabase.open(at: path)
+
+            // Then the connection that commits syncs the WAL on every commit (FULL = 2), so a
+            // batch is on disk before its receipt goes out. GRDB's pool sets NORMAL (1) on its writer.
+            let writer = try database.writer.writeWithoutTransaction { db in
+                [try String.fetchOne(db, sql: "PRAGMA journal_mode"), try String.fetchOne(db, sql: "PRAGMA synchronous")]
+            }
+            #expect(writer == ["wal", "2"])
+        }
+    }
+}

@@ -1,0 +1,177 @@
+"""Durable before reported: under strace, what the programs say comes after the sync that makes it true.
+
+A kill -9 cannot show this (the page cache survives a killed process); the order of the system
+calls can. `strace -f -y` records every write and sync of the real programs with the path of
+each descriptor, and the checks below read that order:
+
+- `kiosk attend`: each reference number is written to the terminal only after the last write
+  to `kiosk.sqlite-wal` before it was followed by an fdatasync/fsync of `kiosk.sqlite-wal`;
+- `kiosk-hq serve`: each `201 Created` (with its signed receipt) goes out only after the same
+  holds for `hq.sqlite-wal`, and after the batch's folder was synced.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+
+from kiosklib import (APPLICATION, HQ, Failure, Kiosk, Skip, center_public_key, insert_approved, remove, scratch,
+                      sqlite)
+
+SYNCS = ("fsync", "fdatasync")
+WRITES = ("write", "pwrite64", "writev", "pwritev", "pwritev2", "sendmsg", "sendto")
+# `1234 fdatasync(5</tmp/x/kiosk.sqlite-wal>) = 0`, `1234 write(1<pipe:[9]>, "..."..., 80) = 80`
+CALL = re.compile(r"^(\d+)\s+(\w+)\((\d+)<([^>]*)>(.*)$")
+RESUMED = re.compile(r"^(\d+)\s+<\.\.\. (\w+) resumed>(.*)$")
+RESULT = re.compile(r"\)\s+=\s+(-?\d+)")
+
+
+def strace_binary():
+    path = shutil.which("strace")
+    if path:
+        return path
+    message = "strace is not installed (Debian's `strace`; .ci/run installs it)"
+    if os.environ.get("CI"):
+        raise Failure(message)
+    raise Skip(message)
+
+
+class Event:
+    def __init__(self, pid, call, fd, path, text):
+        self.pid, self.call, self.fd, self.path, self.text = pid, call, int(fd), path, text
+
+
+def events(trace_path):
+    """The completed write and sync calls in the order they returned, with each descriptor's path."""
+    pending = {}
+    done = []
+    with open(trace_path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            call = CALL.match(line)
+            if call:
+                pid, name, fd, path, rest = call.groups()
+                if name not in SYNCS + WRITES:
+                    continue
+                if rest.endswith("<unfinished ...>"):
+                    pending[pid] = Event(pid, name, fd, path, rest)
+                    continue
+                result = RESULT.search(rest)
+                if result and int(result.group(1)) >= 0:
+                    done.append(Event(pid, name, fd, path, rest))
+                continue
+            resumed = RESUMED.match(line)
+            if resumed and resumed.group(1) in pending:
+                event = pending.pop(resumed.group(1))
+                result = RESULT.search(resumed.group(3))
+                if result and int(result.group(1)) >= 0:
+                    event.text += resumed.group(3)
+                    done.append(event)
+    return done
+
+
+def check_synced_before(trace, index, suffix, what):
+    """The last write to a file ending in `suffix` before trace[index] is followed by a sync of it before trace[index]."""
+    last_write = last_sync = None
+    for position, event in enumerate(trace[:index]):
+        if not event.path.endswith(suffix):
+            continue
+        if event.call in WRITES:
+            last_write = position
+        elif event.call in SYNCS:
+            last_sync = position
+    if last_write is None:
+        raise Failure(f"{what}: no write to *{suffix} came before it; the trace does not show the commit")
+    if last_sync is None or last_sync < last_write:
+        raise Failure(f"{what} was written before the commit was synced: the last write to *{suffix} "
+                      f"(call {last_write}) has no fsync/fdatasync of it before the answer (call {index})")
+    return index - last_sync
+
+
+def attend(ctx, runs):
+    """`kiosk attend` under strace: each reference is written to the terminal after the WAL that holds it is synced."""
+    strace = strace_binary()
+    work = scratch("durable-attend")
+    try:
+        kiosk = Kiosk(ctx.binaries, os.path.join(work, "data"))
+        kiosk.init()
+        apps = max(2, min(runs, 5))
+        surnames = [f"Durable{chr(ord('a') + i)}" for i in range(apps)]
+        lines = []
+        for surname in surnames:
+            application = list(APPLICATION)
+            application[1] = surname
+            lines += application
+        trace_path = os.path.join(work, "attend.strace")
+        done = subprocess.run([strace, "-f", "-y", "-s", "8192", "-e", "trace=" + ",".join(SYNCS + WRITES),
+                               "-o", trace_path, *kiosk.args("attend")],
+                              input=("\n".join(lines) + "\n").encode(), capture_output=True, env=kiosk.env,
+                              timeout=300)
+        printed = re.findall(rb"DEMO01-\d{4}-\d{6}-[0-9A-Z]", done.stdout)
+        if done.returncode != 0 or len(printed) != apps:
+            raise Failure(f"`kiosk attend` under strace printed {len(printed)} of {apps} references "
+                          f"(exit {done.returncode}): {done.stderr.decode(errors='replace')[-300:]!r}")
+        trace = events(trace_path)
+        checked = 0
+        for reference in (r.decode() for r in printed):
+            shown = [i for i, e in enumerate(trace) if e.fd == 1 and e.call in WRITES and reference in e.text]
+            if not shown:
+                raise Failure(f"the trace has no write of {reference} to standard output")
+            check_synced_before(trace, shown[0], "kiosk.sqlite-wal", f"reference {reference}")
+            checked += 1
+        stored = sqlite(kiosk.database, "SELECT COUNT(*) FROM application;", readonly=True)
+        if int(stored) != apps:
+            raise Failure(f"{stored} applications stored for {apps} printed references")
+        return (f"{apps} applications typed through a pipe into `kiosk attend` under `strace -f -y`",
+                f"each of the {checked} references was written to standard output after an fdatasync/fsync "
+                f"of kiosk.sqlite-wal that followed the last write to it")
+    finally:
+        remove(work)
+
+
+def hq(ctx, runs):
+    """`kiosk-hq serve` under strace: each 201 and its receipt go out after the WAL and the batch folder are synced."""
+    strace = strace_binary()
+    if not ctx.binaries.has_hq():
+        raise Skip(f"{ctx.binaries.hq} is not built")
+    work = scratch("durable-hq")
+    server = None
+    try:
+        kiosk = Kiosk(ctx.binaries, os.path.join(work, "kiosk"))
+        kiosk.init()
+        center = kiosk.config()["center"]
+        pem = center_public_key(kiosk, os.path.join(work, "center.pub.pem"))
+        server = HQ(ctx.binaries, os.path.join(work, "hq"))
+        server.setup([(center, pem)])
+        trace_path = os.path.join(work, "hq.strace")
+        server.start(wrapper=[strace, "-f", "-y", "-s", "64", "-e", "trace=" + ",".join(SYNCS + WRITES),
+                              "-o", trace_path])
+        batches = max(2, min(runs, 4))
+        insert_approved(kiosk.database, center, 1, 10 * batches)
+        code, out, err = kiosk.run("upload", "--hq", server.url, "--hq-key", server.public_key, "--limit", "10",
+                                   "--attempts", "3", "--backoff", "0.05", "--read-timeout", "60")
+        if code != 0:
+            raise Failure(f"`kiosk upload` to kiosk-hq under strace exited {code}: {(err or out).strip()[-400:]}")
+        server.stop()
+        server = None
+        trace = events(trace_path)
+        answers = [i for i, e in enumerate(trace) if e.call in WRITES and "HTTP/1.1 201" in e.text]
+        if len(answers) != batches:
+            raise Failure(f"the trace shows {len(answers)} answers `201 Created` for {batches} batches uploaded")
+        folder = os.path.join(server_data(work), "batches", center)
+        for answer in answers:
+            check_synced_before(trace, answer, "hq.sqlite-wal", "a 201 Created")
+            synced = [i for i, e in enumerate(trace[:answer]) if e.call in SYNCS and e.path == folder]
+            if not synced:
+                raise Failure(f"a 201 Created went out before {folder} (where the batch was renamed) was synced")
+        return (f"{batches} batches uploaded by `kiosk upload` to `kiosk-hq serve` running under `strace -f -y`",
+                f"each of the {len(answers)} answers `201 Created` was written after an fdatasync/fsync of "
+                f"hq.sqlite-wal that followed the last write to it, and after a sync of batches/{center}/")
+    finally:
+        if server:
+            server.stop()
+        remove(work)
+
+
+def server_data(work):
+    return os.path.realpath(os.path.join(work, "hq"))
