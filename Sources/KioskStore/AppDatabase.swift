@@ -61,7 +61,8 @@ public final class AppDatabase: Sendable {
             return try Int.fetchOne(db, sql: "PRAGMA synchronous")
         }
         guard level == 2 else {
-            throw StoreError(.unavailable, "SQLite kept synchronous=\(level.map(String.init) ?? "?") instead of FULL (2)")
+            throw StoreError(
+                .unavailable, "SQLite kept synchronous=\(level.map(String.init) ?? "?") instead of FULL (2)")
         }
     }
 

@@ -18,7 +18,10 @@ struct HQDatabaseTests {
             // Then the connection that commits syncs the WAL on every commit (FULL = 2), so a
             // batch is on disk before its receipt goes out. GRDB's pool sets NORMAL (1) on its writer.
             let writer = try database.writer.writeWithoutTransaction { db in
-                [try String.fetchOne(db, sql: "PRAGMA journal_mode"), try String.fetchOne(db, sql: "PRAGMA synchronous")]
+                [
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                    try String.fetchOne(db, sql: "PRAGMA synchronous"),
+                ]
             }
             #expect(writer == ["wal", "2"])
         }
