@@ -33,11 +33,15 @@ let package = Package(
         .target(name: "KioskCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         // The signed batch format: manifest, records, tar writer and strict reader, verifier.
         .target(name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto"], swiftSettings: swiftSettings),
-        // Storage: the SQLite database through GRDB.
+        // Opening SQLite files the one way both databases need: checked, WAL, synchronous=FULL.
+        .target(
+            name: "KioskSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        // Storage: the kiosk's SQLite database, one owner and focused stores.
         .target(
             name: "KioskStore",
             dependencies: [
-                "KioskCore",
+                "KioskCore", "KioskSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -70,7 +74,7 @@ let package = Package(
         .target(
             name: "KioskHQ",
             dependencies: [
-                "KioskBatch", "KioskCrypto", "KioskReceipt",
+                "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -44,7 +44,7 @@ public struct Outbox {
             unlink(folder.appendingPathComponent(name).path)
         }
         var written: [URL] = []
-        for batch in try database.undeliveredBatches()
+        for batch in try database.batches.undelivered()
         where !FileManager.default.fileExists(atPath: fileURL(sequence: batch.sequence).path) {
             written.append(try writeFile(for: batch))
         }
@@ -56,7 +56,7 @@ public struct Outbox {
         try completePending()
         let createdAt = BatchManifest.rfc3339(now)
         let fingerprint = key.publicKey.fingerprint
-        let sealed = try database.sealBatch(limit: limit, at: now) { sequence, previous, applications in
+        let sealed = try database.batches.seal(limit: limit, at: now) { sequence, previous, applications in
             let hasher = SHA256Hasher()
             var references: [String] = []
             var size = 0
@@ -141,7 +141,7 @@ public struct Outbox {
         try tar.addFile(name: "manifest.json", bytes: batch.manifest, modificationTime: modificationTime)
         let digest: String
         do {
-            digest = try database.readBatchApplications(sequence: batch.sequence) { applications in
+            digest = try database.batches.readApplications(sequence: batch.sequence) { applications in
                 let hasher = SHA256Hasher()
                 try tar.addFile(name: "records.jsonl", size: batch.recordsSize, modificationTime: modificationTime) {
                     sink in

@@ -1,3 +1,5 @@
+import KioskSQLite
+
 /// Why the database cannot be used; messages say what to do and never hold personal data.
 public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
@@ -26,5 +28,12 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sequenceExhausted:
             "no reference number is left for this year (\(detail))"
         }
+    }
+}
+
+extension StoreError {
+    /// The kiosk's words for a database file that cannot be opened.
+    init(_ error: SQLiteOpenError) {
+        self.init(error.code == .damaged ? .damaged : .unavailable, error.detail)
     }
 }

@@ -94,7 +94,7 @@ public struct Uploader: Sendable {
         do {
             try finishMovesToSent()
             created = try createBatches()
-            let pending = try database.undeliveredBatches()
+            let pending = try database.batches.undelivered()
             remaining = pending.count
             if !pending.isEmpty {
                 let client = try HQClient(settings: settings)
@@ -131,12 +131,12 @@ public struct Uploader: Sendable {
             case let failure? where failure.isTransient: .unreachable
             default: .operatorAction
             }
-        try? database.recordUploadRun(
+        try? database.delivery.recordUploadRun(
             UploadRun(
                 startedAt: started, finishedAt: now(), outcome: outcome, deliveredBatches: delivered.count,
                 error: failure?.message))
         // Checkpoint again after logging the run, so the WAL ends empty when personal data was deleted.
-        if purged > 0 { try? database.checkpointTruncate() }
+        if purged > 0 { try? database.delivery.checkpointTruncate() }
         return Report(outcome: outcome, created: created, delivered: delivered, remaining: remaining, failure: failure)
     }
 
@@ -263,7 +263,7 @@ public struct Uploader: Sendable {
     /// Commits the receipt and the `delivered` state, then moves the tar to `sent/`.
     private func store(_ receipt: SignedReceipt, for batch: BatchRecordRow) throws(UploadFailure) {
         do {
-            try database.recordDelivery(
+            try database.delivery.record(
                 sequence: batch.sequence, receipt: receipt.bytes, signature: receipt.signature, at: now())
             try moveToSent(sequence: batch.sequence)
         } catch {
@@ -275,7 +275,7 @@ public struct Uploader: Sendable {
 
     /// Moves the files of batches already delivered (a crash after the commit left them) to `sent/`.
     private func finishMovesToSent() throws {
-        let delivered = try database.deliveredBatches()
+        let delivered = try database.delivery.deliveredBatches()
         for sequence in delivered.keys.sorted()
         where FileManager.default.fileExists(atPath: outbox.fileURL(sequence: sequence).path) {
             try moveToSent(sequence: sequence)
@@ -301,8 +301,8 @@ public struct Uploader: Sendable {
     private func forgetExpired() throws -> Int {
         let current = now()
         let cutoff = current.addingTimeInterval(-Double(settings.retentionDays) * 86_400)
-        let purged = try database.purgeDelivered(deliveredAtOrBefore: cutoff, at: current)
-        let delivered = try database.deliveredBatches()
+        let purged = try database.delivery.purge(deliveredAtOrBefore: cutoff, at: current)
+        let delivered = try database.delivery.deliveredBatches()
         let prefix = "\(center)-"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: sentFolder.path)) ?? []
         where name.hasPrefix(prefix) && name.hasSuffix(".tar") {

@@ -27,3 +27,25 @@ struct HQDatabaseTests {
         }
     }
 }
+
+extension HQDatabaseTests {
+    @Test func aDamagedDatabaseIsRefusedAndLeftUntouched() throws {
+        // Given a file of garbage where headquarters' database should be
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-hqdb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("hq.sqlite").path
+        let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        try garbage.write(to: URL(fileURLWithPath: path))
+
+        // Then opening it fails with a message saying it is damaged, and the file is unchanged
+        // (the same opening path as the kiosk's: checked before any connection can write).
+        #expect {
+            _ = try HQDatabase.open(at: path)
+        } throws: { error in
+            "\(error)".contains("is damaged")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+}

@@ -30,7 +30,7 @@ struct OutboxTests {
             let draft = ApplicationDraft(
                 formID: "ua-contract", formVersion: 1, language: .uk, consentVersion: "c1",
                 answers: ["surname": .single("Прізвище \(index) \"quoted\" \\ back"), "n": .multiple(["B"])])
-            _ = try database.submit(
+            _ = try database.applications.submit(
                 draft, formSHA256: String(repeating: "0", count: 64), center: "DEMO01", year: 2026, at: Date())
         }
         let queue = try DatabaseQueue(path: folder.appendingPathComponent("kiosk.sqlite").path)
@@ -43,13 +43,13 @@ struct OutboxTests {
     }
 
     func states() throws -> [String: Int] {
-        try database.countsByState().reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
+        try database.applications.countsByState().reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
     }
 
     @Test func nothingApprovedMakesNoBatch() throws {
         try store(3, approved: 0)
         #expect(try outbox.createBatch(limit: 10) == nil)
-        #expect(try database.undeliveredBatches().isEmpty)
+        #expect(try database.batches.undelivered().isEmpty)
     }
 
     @Test func aBatchHoldsTheApprovedApplicationsAndVerifies() throws {
@@ -152,7 +152,7 @@ struct OutboxTests {
         }
         #expect(message.contains("DEMO01-2026-000002"))
         #expect(!message.contains("Прізвище"))
-        #expect(try database.undeliveredBatches().isEmpty)
+        #expect(try database.batches.undelivered().isEmpty)
         #expect(try states()["approved"] == 3)
     }
 }

@@ -25,8 +25,8 @@ struct DecisionTests {
         // Then it is approved, the history says by whom, and the log has the decision
         #expect(reply.text == "\(reference) approved; it goes to headquarters in the next batch.")
         #expect(try fixture.state(reference) == .approved)
-        let application = try #require(try fixture.database.application(reference: reference))
-        let history = try fixture.database.reviewHistory(applicationID: application.id!)
+        let application = try #require(try fixture.database.applications.find(reference: reference))
+        let history = try fixture.database.review.history(applicationID: application.id!)
         #expect(history.map(\.action) == [.approve])
         #expect(
             history.first?.staffID == "petro" && history.first?.fromState == .submitted
@@ -117,12 +117,12 @@ struct DecisionTests {
     @Test func aDecisionOnAnApplicationChangedMeanwhileIsNotApplied() throws {
         // Given an application as a reviewer read it
         let reference = try fixture.submit()
-        let application = try #require(try fixture.database.application(reference: reference))
+        let application = try #require(try fixture.database.applications.find(reference: reference))
 
         // When someone else rejects it before the change lands
         let console = try fixture.loggedIn()
         _ = console.handle("reject \(reference) duplicate")
-        let outcome = try fixture.database.applyReview(
+        let outcome = try fixture.database.review.apply(
             ReviewChange(
                 reference: reference, expectedState: application.state, expectedAnswersJSON: application.answersJSON,
                 newState: .approved, events: [],

@@ -38,10 +38,10 @@ struct EditTests {
         // Then the answer is stored normalised, the application is back to review, and the old value is in the history
         #expect(done.text.contains("Changed 9. Mobile phone [phone] of \(reference)."))
         #expect(done.text.contains("back to submitted"))
-        let application = try #require(try fixture.database.application(reference: reference))
+        let application = try #require(try fixture.database.applications.find(reference: reference))
         #expect(try application.answers()["phone"] == .single("+380677654321"))
         #expect(application.state == .submitted)
-        let edit = try #require(try fixture.database.reviewHistory(applicationID: application.id!).last)
+        let edit = try #require(try fixture.database.review.history(applicationID: application.id!).last)
         #expect(edit.action == .edit && edit.field == "phone" && edit.staffID == "petro")
         #expect(edit.oldValue == "\"+380671234567\"" && edit.newValue == "\"+380677654321\"")
         #expect(edit.note == "Applicant gave a new number at the desk")
@@ -63,7 +63,8 @@ struct EditTests {
         #expect(refused.text.hasPrefix("! The RNOKPP does not match the date of birth you gave."))
         #expect(console.handle("3652504576").text.hasPrefix("! This RNOKPP is not valid: a digit is wrong."))
         #expect(console.handle("cancel").text == "Edit cancelled; nothing was changed.")
-        #expect(try fixture.database.application(reference: reference)?.answers()["rnokpp"] == .single("3652504575"))
+        #expect(
+            try fixture.database.applications.find(reference: reference)?.answers()["rnokpp"] == .single("3652504575"))
     }
 
     @Test func aChoiceIsEditedByItsNumberAndAnswersTheFormNoLongerAsksAreDropped() throws {
@@ -79,9 +80,9 @@ struct EditTests {
 
         // Then the rank, no longer asked, is removed and the removal is in the history
         #expect(done.text.contains("Removed the answer to 14. Rank"))
-        let application = try #require(try fixture.database.application(reference: reference))
+        let application = try #require(try fixture.database.applications.find(reference: reference))
         #expect(try application.answers()["prior_rank"] == nil)
-        let history = try fixture.database.reviewHistory(applicationID: application.id!)
+        let history = try fixture.database.review.history(applicationID: application.id!)
         #expect(history.map(\.field) == ["prior_service", "prior_rank"])
         #expect(history.last?.oldValue == "\"Sergeant\"" && history.last?.newValue == nil)
     }
@@ -135,7 +136,8 @@ struct EditTests {
 
         // Then the edit is refused and nothing is overwritten
         #expect(console.handle("typo").text.contains("Someone changed it meanwhile (it is now rejected)"))
-        #expect(try fixture.database.application(reference: reference)?.answers()["surname"] == .single("Shevchenko"))
+        #expect(
+            try fixture.database.applications.find(reference: reference)?.answers()["surname"] == .single("Shevchenko"))
     }
 }
 
@@ -162,8 +164,8 @@ extension EditTests {
         try fixture.execute("UPDATE application SET answers = NULL, purged_at = '2027-01-01 00:00:00.000'")
 
         // Then the history keeps who did what and when, but no value, reason or note
-        let application = try #require(try fixture.database.application(reference: reference))
-        let history = try fixture.database.reviewHistory(applicationID: application.id!)
+        let application = try #require(try fixture.database.applications.find(reference: reference))
+        let history = try fixture.database.review.history(applicationID: application.id!)
         #expect(history.map(\.action) == [.edit, .reject])
         #expect(history.allSatisfy { $0.oldValue == nil && $0.newValue == nil && $0.note == nil })
         #expect(history.first?.field == "phone" && history.first?.staffID == "olena")

@@ -27,7 +27,7 @@ struct LoginTests {
         #expect(reply.prompt == "review> " && !reply.hidesInput)
         let login = try #require(try fixture.audit().last)
         #expect(login.action == "login" && login.staffID == "olena")
-        #expect(try fixture.database.staffAccount(id: "olena")?.lastLoginAt != nil)
+        #expect(try fixture.database.staff.account(id: "olena")?.lastLoginAt != nil)
     }
 
     @Test func wrongPasswordsAreDelayedMoreEachTimeThenTheAccountLocks() throws {
@@ -50,7 +50,7 @@ struct LoginTests {
 
         // Then each failure waits longer (1, 2, 4, 8 s) and the fifth locks the account
         #expect(pauses == [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8)])
-        let account = try #require(try fixture.database.staffAccount(id: "petro"))
+        let account = try #require(try fixture.database.staff.account(id: "petro"))
         #expect(account.failedLogins == 5 && account.lockedAt != nil)
 
         // And even the right password now fails, with the same message
@@ -176,6 +176,6 @@ struct LoginTests {
         #expect(console.handle(ReviewFixture.reviewer.1).text.contains("Logged in"))
 
         // Then the stored hash carries the new cost
-        #expect(try fixture.database.staffAccount(id: "petro")?.passwordHash.hasPrefix("scrypt$ln=5$r=8$p=1$") == true)
+        #expect(try fixture.database.staff.account(id: "petro")?.passwordHash.hasPrefix("scrypt$ln=5$r=8$p=1$") == true)
     }
 }

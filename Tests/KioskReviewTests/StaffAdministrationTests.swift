@@ -18,7 +18,7 @@ struct StaffAdministrationTests {
             id: "mykola.k", name: "Mykola Kravets", role: .reviewer, password: "ten chars!!")
 
         // Then the password itself is nowhere, and the hash says how it was made
-        let account = try #require(try fixture.database.staffAccount(id: "mykola.k"))
+        let account = try #require(try fixture.database.staff.account(id: "mykola.k"))
         #expect(account.passwordHash.hasPrefix("scrypt$ln=4$r=8$p=1$"))
         #expect(account.passwordHash.split(separator: "$").count == 6)
         #expect(!account.passwordHash.contains("ten chars"))
@@ -69,9 +69,9 @@ struct StaffAdministrationTests {
     @Test func aNewPasswordWorksAndLiftsALock() throws {
         // Given a locked account
         for _ in 0..<5 {
-            _ = try fixture.database.recordFailedLogin(id: "petro", at: Date(), lockAfter: 5, hasher: .sha256)
+            _ = try fixture.database.staff.recordFailedLogin(id: "petro", at: Date(), lockAfter: 5, hasher: .sha256)
         }
-        #expect(try fixture.database.staffAccount(id: "petro")?.lockedAt != nil)
+        #expect(try fixture.database.staff.account(id: "petro")?.lockedAt != nil)
 
         // When an operator sets a new password
         try fixture.administration().setPassword(id: "petro", password: "brand new secret")
@@ -86,9 +86,9 @@ struct StaffAdministrationTests {
 
     @Test func disablingAndEnabling() throws {
         try fixture.administration().disable(id: "petro")
-        #expect(try fixture.database.staffAccount(id: "petro")?.mayLogIn == false)
+        #expect(try fixture.database.staff.account(id: "petro")?.mayLogIn == false)
         try fixture.administration().enable(id: "petro")
-        #expect(try fixture.database.staffAccount(id: "petro")?.mayLogIn == true)
+        #expect(try fixture.database.staff.account(id: "petro")?.mayLogIn == true)
         #expect { try fixture.administration().disable(id: "nobody") } throws: {
             String(describing: $0).contains("no account nobody")
         }
@@ -97,11 +97,11 @@ struct StaffAdministrationTests {
 
     @Test func aSupervisorUnlocksFromTheConsole() throws {
         for _ in 0..<5 {
-            _ = try fixture.database.recordFailedLogin(id: "petro", at: Date(), lockAfter: 5, hasher: .sha256)
+            _ = try fixture.database.staff.recordFailedLogin(id: "petro", at: Date(), lockAfter: 5, hasher: .sha256)
         }
         let console = try fixture.loggedIn()
         #expect(console.handle("unlock petro").text == "Account petro is unlocked; it can log in again.")
-        let account = try #require(try fixture.database.staffAccount(id: "petro"))
+        let account = try #require(try fixture.database.staff.account(id: "petro"))
         #expect(account.lockedAt == nil && account.failedLogins == 0)
         #expect(try fixture.audit().last?.staffID == "olena" && fixture.audit().last?.action == "staff-unlock")
     }

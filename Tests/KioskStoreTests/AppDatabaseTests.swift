@@ -22,16 +22,16 @@ struct AppDatabaseTests {
         let database = try AppDatabase.open(at: folder.path("kiosk.sqlite"))
 
         // When an application is submitted
-        let stored = try database.submit(
+        let stored = try database.applications.submit(
             Self.draft, formSHA256: String(repeating: "a", count: 64), center: "DEMO01", year: 2026, at: Date())
 
         // Then it has the first reference of the year and reads back with its answers
         #expect(stored.reference == ReferenceNumber(center: "DEMO01", year: 2026, serial: 1).description)
-        let read = try #require(try database.application(reference: stored.reference))
+        let read = try #require(try database.applications.find(reference: stored.reference))
         #expect(read.state == .submitted)
         #expect(try read.answers() == Self.draft.answers)
         #expect(read.formID == "ua-contract" && read.formVersion == 1 && read.consentVersion == "2026-11-uk-1")
-        #expect(try database.countsByState()[.submitted] == 1)
+        #expect(try database.applications.countsByState()[.submitted] == 1)
     }
 
     @Test func serialsIncreasePerYearAndSurviveReopening() throws {
@@ -41,7 +41,8 @@ struct AppDatabaseTests {
         for year in [2026, 2026, 2027] {
             let database = try AppDatabase.open(at: path)
             references.append(
-                try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: year, at: Date()).reference)
+                try database.applications.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: year, at: Date())
+                    .reference)
         }
 
         // Then the serial continues within a year and restarts in the next
@@ -60,8 +61,10 @@ struct AppDatabaseTests {
             for database in [first, second] {
                 group.addTask {
                     try (0..<50).map { _ in
-                        try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
-                            .reference
+                        try database.applications.submit(
+                            Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date()
+                        )
+                        .reference
                     }
                 }
             }
@@ -71,7 +74,7 @@ struct AppDatabaseTests {
         // Then every reference is unique and none is lost
         #expect(references.count == 100)
         #expect(Set(references).count == 100)
-        #expect(try first.countsByState()[.submitted] == 100)
+        #expect(try first.applications.countsByState()[.submitted] == 100)
     }
 
     @Test func connectionsUseTheDurableSettings() throws {
@@ -88,7 +91,7 @@ struct AppDatabaseTests {
             ]
         }
         #expect(settings == ["wal", "2", "1", "1"])
-        #expect(try database.quickCheck() == "ok")
+        #expect(try database.applications.quickCheck() == .ok)
     }
 
     @Test func theWriterCommitsWithSynchronousFull() throws {
@@ -107,14 +110,14 @@ struct AppDatabaseTests {
                 ]
             }
             #expect(writer == ["wal", "2", "1"])
-            _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+            _ = try database.applications.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
         }
     }
 
     @Test func theSchemaRefusesUnknownStatesAndInvalidJSON() throws {
         // Given a stored application
         let database = try AppDatabase.open(at: folder.path("kiosk.sqlite"))
-        _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+        _ = try database.applications.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
 
         // Then the database itself refuses a state outside the lifecycle and answers that are not JSON
         #expect(throws: DatabaseError.self) {
@@ -143,7 +146,8 @@ struct AppDatabaseTests {
         do {
             let database = try AppDatabase.open(at: path)
             for _ in 0..<200 {
-                _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+                _ = try database.applications.submit(
+                    Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
             }
             try database.writer.writeWithoutTransaction { db in
                 _ = try db.checkpoint(.truncate)
@@ -166,7 +170,7 @@ struct AppDatabaseTests {
         // Given a copy of a database taken while it was open (as after a power cut), without its -wal
         let path = folder.path("kiosk.sqlite")
         let database = try AppDatabase.open(at: path)
-        _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+        _ = try database.applications.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
         let copy = try TemporaryFolder()
         for suffix in ["", "-shm"] {
             try FileManager.default.copyItem(atPath: path + suffix, toPath: copy.path("kiosk.sqlite") + suffix)
@@ -186,7 +190,7 @@ struct AppDatabaseTests {
         let path = folder.path("kiosk.sqlite")
         do {
             let database = try AppDatabase.open(at: path)
-            _ = try database.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+            _ = try database.applications.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
             try database.writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA ignore_check_constraints = ON; UPDATE application SET state = 'lost'")
             }

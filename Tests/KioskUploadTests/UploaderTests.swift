@@ -44,7 +44,7 @@ struct UploaderTests {
         #expect(try world.hqRecords() == (5, 5))
         // And the receipts are stored and verify; the tars moved to sent/
         for sequence in 1...3 {
-            let stored = try #require(try world.database.receipt(sequence: sequence))
+            let stored = try #require(try world.database.delivery.receipt(sequence: sequence))
             let receipt = try SignedReceipt(bytes: stored.receipt, signature: stored.signature)
                 .verified(with: world.receiptKey.publicKey)
             #expect(receipt.sequence == sequence)
@@ -52,7 +52,7 @@ struct UploaderTests {
         #expect(world.files(in: world.outboxFolder).isEmpty)
         #expect(
             world.files(in: world.sentURL) == ["DEMO01-00000001.tar", "DEMO01-00000002.tar", "DEMO01-00000003.tar"])
-        let summary = try world.database.uploadSummary()
+        let summary = try world.database.delivery.summary()
         #expect(summary.outboxBatches == 0)
         #expect(summary.lastSuccessAt != nil)
         #expect(summary.lastError == nil)
@@ -109,7 +109,7 @@ struct UploaderTests {
         #expect(down.failure?.kind == .unreachable)
         #expect(down.created == 2)
         #expect(try world.kioskState().states == ["batched": 4])
-        #expect(try world.database.uploadSummary().lastError?.contains("cannot connect") == true)
+        #expect(try world.database.delivery.summary().lastError?.contains("cannot connect") == true)
 
         // When headquarters is back
         let up = try await world.withHQ { port in
@@ -193,7 +193,7 @@ struct UploaderTests {
         #expect(try world.kioskState().states == ["batched": 2])
         #expect(try world.kioskState().withAnswers == 2)
         #expect(world.files(in: world.outboxFolder) == ["DEMO01-00000001.tar"])
-        #expect(try world.database.receipt(sequence: 1) == nil)
+        #expect(try world.database.delivery.receipt(sequence: 1) == nil)
     }
 
     @Test func aReceiptForAnotherBatchIsRefused() async throws {
@@ -285,7 +285,7 @@ struct UploaderTests {
             return answer.body
         }
         // Then it holds the original receipt, and headquarters holds each application once
-        let stored = try #require(try world.database.receipt(sequence: 1))
+        let stored = try #require(try world.database.delivery.receipt(sequence: 1))
         #expect(SignedReceipt(bytes: stored.receipt, signature: stored.signature).wireBody() == original)
         #expect(try world.hqRecords() == (2, 2))
     }

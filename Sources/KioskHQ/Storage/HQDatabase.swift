@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KioskCrypto
+import KioskSQLite
 
 /// Headquarters' SQLite database: registered centers, accepted batches and their records.
 ///
@@ -10,20 +11,20 @@ public final class HQDatabase: Sendable {
     let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// Through `SQLiteFile.openPool`, as the kiosk's database: an existing file is checked
+    /// (integrity, lost journal) before anything writes, and the writer commits with
+    /// `synchronous=FULL`, so a batch whose receipt went out is on disk.
     public static func open(at path: String) throws -> HQDatabase {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        config.busyMode = .timeout(10)
-        let pool = try DatabasePool(path: path, configuration: config)
-        // Not in `prepareDatabase`: DatabasePool then switches its writer to WAL with
-        // synchronous=NORMAL (GRDB `Database.setUpWALMode`), under which the commit that precedes
-        // a receipt would not be synced. The writer is the only connection that commits.
-        let level = try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
-        }
-        guard level == 2 else {
-            throw HQError("SQLite kept synchronous=\(level.map(String.init) ?? "?") instead of FULL (2) on \(path)")
+        let pool: DatabasePool
+        do {
+            pool = try SQLiteFile.openPool(at: path)
+        } catch {
+            let name = (path as NSString).lastPathComponent
+            throw HQError(
+                error.code == .damaged
+                    ? "headquarters' database \(name) is damaged (\(error.detail)); it was not written to. Restore it from a backup"
+                    : "headquarters' database \(name) cannot be opened (\(error.detail))")
         }
         return try HQDatabase(pool)
     }
@@ -78,7 +79,7 @@ public final class HQDatabase: Sendable {
 extension HQDatabase {
     /// Registers a center with its public key; the same key again is a no-op, another key is refused.
     public func addCenter(code: String, key: Ed25519PublicKey, at date: Date) throws -> CenterRecord {
-        try writer.write { db in
+        try writer.writeRetryingWhenBusy { db in
             if let existing = try Self.center(db, code: code) {
                 guard existing.keyFingerprint == key.fingerprint else {
                     throw HQError(

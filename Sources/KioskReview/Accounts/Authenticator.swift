@@ -27,7 +27,7 @@ package final class Authenticator {
     }
 
     package func logIn(id: String, password: String, at date: Date) throws -> Outcome {
-        let account = try database.staffAccount(id: id)
+        let account = try database.staff.account(id: id)
         let stored = account.flatMap { PasswordHash(encoded: $0.passwordHash) }
         let hash = try stored ?? decoyHash()
         let matches = try hash.verify(PasswordRules.bytes(password))
@@ -39,13 +39,13 @@ package final class Authenticator {
         let failures: Int
         if account != nil {
             failures =
-                try database.recordFailedLogin(id: id, at: date, lockAfter: policy.lockAfter, hasher: .sha256)?
+                try database.staff.recordFailedLogin(id: id, at: date, lockAfter: policy.lockAfter, hasher: .sha256)?
                 .failedLogins ?? 1
         } else {
             unknownFailures[id, default: 0] += 1
             failures = unknownFailures[id] ?? 1
             // The typed ID is not kept: it may be a password typed into the wrong prompt.
-            try database.appendAudit(
+            try database.audit.append(
                 AuditRecord(staffID: nil, action: .loginFailed, detail: "unknown staff ID"), at: date, hasher: .sha256)
         }
         return .failure(delay: policy.delay(afterFailures: max(failures, consecutiveFailures)))
@@ -61,7 +61,7 @@ package final class Authenticator {
         let renewed =
             hash.isWeaker(than: parameters)
             ? try PasswordHash.create(password: PasswordRules.bytes(password), parameters: parameters).encoded : nil
-        let updated = try database.updateStaff(
+        let updated = try database.staff.update(
             id: account.id, at: date, audit: [AuditRecord(staffID: account.id, action: .login)], hasher: .sha256
         ) { account in
             account.failedLogins = 0

@@ -38,7 +38,7 @@ package struct StaffAdministration {
         let hash = try PasswordHash.create(
             password: PasswordRules.bytes(password), parameters: PasswordRules.parameters(cost: policy.hashCost))
         let account = StaffAccount(id: id, name: name, role: role, passwordHash: hash.encoded, createdAt: now())
-        let added = try database.addStaff(
+        let added = try database.staff.add(
             account, audit: AuditRecord(staffID: actor, action: .staffAdd, detail: "account \(id), \(role.rawValue)"),
             hasher: .sha256)
         guard added else { throw StaffError("there is already an account \(id); see kiosk staff list") }
@@ -78,11 +78,11 @@ package struct StaffAdministration {
     }
 
     package func list() throws -> [StaffAccount] {
-        try database.staffAccounts()
+        try database.staff.accounts()
     }
 
     private func change(id: String, _ action: AuditAction, _ body: (inout StaffAccount) -> Void) throws {
-        let updated = try database.updateStaff(
+        let updated = try database.staff.update(
             id: id, at: now(), audit: [AuditRecord(staffID: actor, action: action, detail: "account \(id)")],
             hasher: .sha256, body)
         guard updated != nil else { throw StaffError("there is no account \(id); see kiosk staff list") }

@@ -68,7 +68,7 @@ package struct AuditVerifier {
         // Hash → id, to tell a moved row from a deleted one once every row was seen.
         var idByHash: [String: Int64] = [:]
         var suspects: [(entry: AuditEntry, previousID: Int64?, linkHolds: Bool)] = []
-        try database.forEachAuditEntry { entry in
+        try database.audit.forEachEntry { entry in
             report.count += 1
             idByHash[entry.sha256] = entry.id
             if hasher.sha256Hex(entry.canonicalBytes) != entry.sha256 {
@@ -91,7 +91,7 @@ package struct AuditVerifier {
                 report.problems.append(.brokenLink(id: id, previousID: suspect.previousID))
             }
         }
-        let sequence = try database.auditSequence()
+        let sequence = try database.audit.sequence()
         let lastID = previous?.id ?? 0
         if sequence > lastID {
             report.problems.append(.deleted(ids: (lastID + 1)...sequence))

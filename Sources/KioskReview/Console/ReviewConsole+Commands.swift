@@ -77,7 +77,7 @@ extension ReviewConsole {
     }
 
     func audit(_ action: AuditAction, reference: String? = nil, detail: String? = nil) throws {
-        try database.appendAudit(
+        try database.audit.append(
             AuditRecord(staffID: staff.id, action: action, reference: reference, detail: detail), at: clock.now,
             hasher: .sha256)
     }

@@ -82,10 +82,10 @@ extension ReviewConsole {
                     fromState: application.state, toState: newState)
             ],
             audit: AuditRecord(staffID: staff.id, action: AuditAction(action), reference: application.reference))
-        return reply([try outcome(database.applyReview(change, at: clock.now, hasher: .sha256), done: done)])
+        return reply([try outcome(database.review.apply(change, at: clock.now, hasher: .sha256), done: done)])
     }
 
-    private func outcome(_ outcome: AppDatabase.ReviewOutcome, done: String) -> String {
+    private func outcome(_ outcome: ReviewStore.ReviewOutcome, done: String) -> String {
         switch outcome {
         case .applied: done
         case .notFound: "! The application is gone."
@@ -105,7 +105,7 @@ extension ReviewConsole {
         case .failure(let message): return .failure(message)
         case .success(let found): (reference, rest) = found
         }
-        guard let application = try database.application(reference: reference) else {
+        guard let application = try database.applications.find(reference: reference) else {
             return .failure(ConsoleMessage("No application \(reference)."))
         }
         if !allowsFinalStates {
@@ -232,9 +232,9 @@ extension ReviewConsole {
         let change = ReviewChange(
             reference: draft.reference, expectedState: draft.expectedState,
             expectedAnswersJSON: draft.expectedAnswersJSON,
-            newState: newState, newAnswersJSON: try AppDatabase.encodeAnswers(kept), events: events,
+            newState: newState, newAnswersJSON: try ApplicationStore.encodeAnswers(kept), events: events,
             audit: AuditRecord(staffID: staff.id, action: .edit, reference: draft.reference, detail: field.id))
-        let outcome = try database.applyReview(change, at: clock.now, hasher: .sha256)
+        let outcome = try database.review.apply(change, at: clock.now, hasher: .sha256)
         guard case .applied = outcome else { return reply([self.outcome(outcome, done: "")]) }
         var lines = ["Changed \(fieldTitle(field, in: form)) of \(draft.reference)."]
         if newState != draft.expectedState {

@@ -36,7 +36,7 @@ extension ReviewConsole {
 
     private func listPage(states: [ApplicationState]?, name: String, page: Int) throws -> ConsoleReply {
         let size = settings.pageSize
-        let result = try database.reviewList(states: states, limit: size, offset: (page - 1) * size)
+        let result = try database.review.list(states: states, limit: size, offset: (page - 1) * size)
         try audit(.list, detail: "\(name) page \(page)")
         lastList = (states, name, page)
         guard result.total > 0 else { return reply(["No applications (\(name))."]) }
@@ -72,7 +72,7 @@ extension ReviewConsole {
         let folded = Self.fold(query)
         let upper = query.uppercased()
         let isNumber = query.allSatisfy { $0.isASCII && $0.isNumber }
-        let matches = try database.reviewSearchRows().filter { row in
+        let matches = try database.review.searchRows().filter { row in
             row.item.reference.contains(upper)
                 || (row.item.surname.map { Self.fold($0).hasPrefix(folded) } ?? false)
                 || (isNumber && row.nationalNumbers.contains(query))
@@ -100,12 +100,12 @@ extension ReviewConsole {
         case .failure(let message): return reply(["! " + message.text])
         case .success(let (found, _)): reference = found
         }
-        guard let application = try database.application(reference: reference) else {
+        guard let application = try database.applications.find(reference: reference) else {
             try audit(.show, reference: reference, detail: "not found")
             return reply(["No application \(reference)."])
         }
         try audit(.show, reference: reference)
-        let history = try application.id.map { try database.reviewHistory(applicationID: $0) } ?? []
+        let history = try application.id.map { try database.review.history(applicationID: $0) } ?? []
         return reply(ApplicationSheet(console: self, application: application, history: history).lines)
     }
 
@@ -114,7 +114,7 @@ extension ReviewConsole {
         let days = 14
         let todayStart = time.startOfDay(now)
         let windowStart = time.startOfDay(now, minus: days - 1)
-        let statistics = try database.reviewStatistics(windowStart: windowStart, todayStart: todayStart)
+        let statistics = try database.review.statistics(windowStart: windowStart, todayStart: todayStart)
         var lines = [
             ReviewScreen.row([
                 ("Applications", 20), (ReviewScreen.right("submitted today", 16), 16),
@@ -151,7 +151,7 @@ extension ReviewConsole {
     }
 
     func outbox() throws -> ConsoleReply {
-        let summary = try database.reviewOutbox()
+        let summary = try database.review.outbox()
         var lines = ["Approved, not yet sealed into a batch: \(summary.approvedNotBatched)"]
         lines.append("Batches waiting for headquarters: \(summary.waiting.count)")
         for batch in summary.waiting.prefix(20) {

@@ -200,7 +200,7 @@ package final class ReviewConsole {
                 message:
                     "The session ended after \(Self.minutes(settings.policy.idleTimeout)) without input. Log in again.")
         }
-        if let account = try? database.staffAccount(id: current.account.id) {
+        if let account = try? database.staff.account(id: current.account.id) {
             if account.disabledAt != nil {
                 return endSession(reason: "disabled", message: "This account was disabled; the session ended.")
             }
@@ -212,7 +212,7 @@ package final class ReviewConsole {
     /// Logs out with an audit entry, clears the screen, and returns to the login prompt.
     func endSession(reason: String, message: String?) -> ConsoleReply {
         if let current = session {
-            try? database.appendAudit(
+            try? database.audit.append(
                 AuditRecord(staffID: current.account.id, action: .logout, detail: reason), at: clock.now,
                 hasher: .sha256)
         }

@@ -87,7 +87,7 @@ package struct ReviewForms: Sendable {
         var problems: [(FieldDefinition, String)] = []
         for field in form.fields where isAsked(field, answers: answers) {
             guard let value = answers[field.id] else {
-                if field.required { problems.append((field, strings.message(for: ValidationFailure("required")))) }
+                if field.required { problems.append((field, strings.message(for: ValidationFailure(.required)))) }
                 continue
             }
             if let failure = parser.recheck(value, for: field, answers: answers) {

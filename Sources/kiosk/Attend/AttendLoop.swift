@@ -142,7 +142,7 @@ struct AttendLoop {
     private func store(_ draft: ApplicationDraft, in database: AppDatabase) -> String? {
         let today = CalendarDate(date: Date(), timeZone: .current)
         do {
-            let stored = try database.submit(
+            let stored = try database.applications.submit(
                 draft, formSHA256: form.sha256, center: center, year: today.year, at: Date())
             logger.info(
                 "application stored", metadata: ["reference": "\(stored.reference)", "form": "\(draft.formID)"])

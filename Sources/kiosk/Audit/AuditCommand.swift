@@ -85,7 +85,7 @@ struct AuditCommand: ParsableCommand {
                     ("Detail", 40),
                 ]))
             var count = 0
-            try database.forEachAuditEntry(since: start) { entry in
+            try database.audit.forEachEntry(since: start) { entry in
                 count += 1
                 print(
                     ReviewScreen.row([

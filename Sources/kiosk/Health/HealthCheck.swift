@@ -79,8 +79,8 @@ struct HealthCheck: Sendable {
     /// `PRAGMA quick_check` on an open database.
     static func integrityProblem(_ database: AppDatabase) -> HealthProblem? {
         do {
-            let result = try database.quickCheck()
-            return result == "ok" ? nil : .database(StoreError(.damaged, "quick_check: \(result)").description)
+            let result = try database.applications.quickCheck()
+            return result == .ok ? nil : .database(StoreError(.damaged, "quick_check: \(result)").description)
         } catch {
             return .database("the integrity check could not run: \(error)")
         }

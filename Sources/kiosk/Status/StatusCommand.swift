@@ -24,8 +24,8 @@ struct StatusCommand: ParsableCommand {
         do {
             // Opening runs the full integrity check (and refuses a damaged file): no second scan.
             let database = try AppDatabase.open(at: context.folder.databasePath)
-            counts = try database.countsByState()
-            upload = try? UploadStatusReport(database.uploadSummary())
+            counts = try database.applications.countsByState()
+            upload = try? UploadStatusReport(database.delivery.summary())
             integrity = "ok"
         } catch let error as StoreError {
             integrity = error.description

@@ -106,12 +106,14 @@ final class ReviewFixture {
         let draft = ApplicationDraft(
             formID: "ua-contract", formVersion: forms.forms["ua-contract"]!.version, language: .en,
             consentVersion: forms.forms["ua-contract"]!.consent.version, answers: answers)
-        return try database.submit(draft, formSHA256: "test", center: "DEMO01", year: 2026, at: date ?? clock.now)
-            .reference
+        return try database.applications.submit(
+            draft, formSHA256: "test", center: "DEMO01", year: 2026, at: date ?? clock.now
+        )
+        .reference
     }
 
     func state(_ reference: String) throws -> ApplicationState? {
-        try database.application(reference: reference)?.state
+        try database.applications.find(reference: reference)?.state
     }
 
     /// Runs SQL directly, as someone with the sqlite3 CLI would.
@@ -121,7 +123,7 @@ final class ReviewFixture {
 
     func audit() throws -> [AuditEntry] {
         var entries: [AuditEntry] = []
-        try database.forEachAuditEntry { entries.append($0) }
+        try database.audit.forEachEntry { entries.append($0) }
         return entries
     }
 }

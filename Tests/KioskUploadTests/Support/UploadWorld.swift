@@ -55,7 +55,7 @@ final class UploadWorld: Sendable {
             let draft = ApplicationDraft(
                 formID: "ua-contract", formVersion: 1, language: .uk, consentVersion: "c1",
                 answers: ["surname": .single("Шевченко \(index)"), "rnokpp": .single("3652504575")])
-            _ = try database.submit(
+            _ = try database.applications.submit(
                 draft, formSHA256: String(repeating: "0", count: 64), center: "DEMO01", year: 2026, at: Date())
         }
         let queue = try DatabaseQueue(path: databasePath)

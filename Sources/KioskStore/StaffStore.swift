@@ -1,28 +1,34 @@
 import Foundation
 import GRDB
+import KioskSQLite
 
-// MARK: - Staff accounts: reads
+/// Staff accounts: each change written with its audit entries in one transaction.
+package struct StaffStore: Sendable {
+    let writer: any DatabaseWriter
+}
 
-extension AppDatabase {
-    package func staffAccount(id: String) throws -> StaffAccount? {
+// MARK: - Reads
+
+extension StaffStore {
+    package func account(id: String) throws -> StaffAccount? {
         try writer.read { db in try StaffAccount.fetchOne(db, key: id) }
     }
 
     /// Every account, by ID.
-    package func staffAccounts() throws -> [StaffAccount] {
+    package func accounts() throws -> [StaffAccount] {
         try writer.read { db in try StaffAccount.order(StaffAccount.Columns.id).fetchAll(db) }
     }
 }
 
-// MARK: - Staff accounts: writes
+// MARK: - Writes
 
-extension AppDatabase {
+extension StaffStore {
     /// Adds an account with its audit entry; false (and nothing written) when the ID is taken.
-    package func addStaff(_ account: StaffAccount, audit: AuditRecord, hasher: AuditHasher) throws -> Bool {
-        try writeRetryingWhenBusy { db in
+    package func add(_ account: StaffAccount, audit: AuditRecord, hasher: AuditHasher) throws -> Bool {
+        try writer.writeRetryingWhenBusy { db in
             guard try !StaffAccount.exists(db, key: account.id) else { return false }
             try account.insert(db)
-            try Self.appendAudit(audit, at: account.createdAt, hasher: hasher, in: db)
+            try AuditStore.append(audit, at: account.createdAt, hasher: hasher, in: db)
             return true
         }
     }
@@ -30,16 +36,16 @@ extension AppDatabase {
     /// Changes an account and appends its audit entries in one transaction; nil when there
     /// is no such account.
     @discardableResult
-    package func updateStaff(
+    package func update(
         id: String, at date: Date, audit: [AuditRecord], hasher: AuditHasher,
         _ change: (inout StaffAccount) -> Void
     ) throws -> StaffAccount? {
-        try writeRetryingWhenBusy { db in
+        try writer.writeRetryingWhenBusy { db in
             guard var account = try StaffAccount.fetchOne(db, key: id) else { return nil }
             change(&account)
             try account.update(db)
             for record in audit {
-                try Self.appendAudit(record, at: date, hasher: hasher, in: db)
+                try AuditStore.append(record, at: date, hasher: hasher, in: db)
             }
             return account
         }
@@ -52,16 +58,16 @@ extension AppDatabase {
     ) throws
         -> StaffAccount?
     {
-        try writeRetryingWhenBusy { db in
+        try writer.writeRetryingWhenBusy { db in
             guard var account = try StaffAccount.fetchOne(db, key: id) else { return nil }
             account.failedLogins += 1
             account.lastFailedAt = date
-            try Self.appendAudit(
+            try AuditStore.append(
                 AuditRecord(staffID: id, action: .loginFailed, detail: "failure \(account.failedLogins)"), at: date,
                 hasher: hasher, in: db)
             if account.lockedAt == nil && account.failedLogins >= lockAfter {
                 account.lockedAt = date
-                try Self.appendAudit(
+                try AuditStore.append(
                     AuditRecord(staffID: id, action: .accountLocked, detail: "after \(account.failedLogins) failures"),
                     at: date, hasher: hasher, in: db)
             }

@@ -1,33 +1,20 @@
 import Foundation
 import GRDB
+import KioskCore
 
-// MARK: - Schema
-
-extension AppDatabase {
-    /// The receipt's signature beside the receipt, and a log of upload runs for `kiosk status`.
-    static func migrateDelivery(_ db: Database) throws {
-        try db.alter(table: "batch") { t in
-            t.add(column: "receipt_signature", .blob)
-        }
-        try db.create(table: "upload_run") { t in
-            t.autoIncrementedPrimaryKey("id")
-            t.column("started_at", .datetime).notNull()
-            t.column("finished_at", .datetime).notNull()
-            t.column("outcome", .text).notNull()
-            t.column("delivered_batches", .integer).notNull()
-            // One line an operator can act on; never personal data.
-            t.column("error", .text)
-        }
-    }
+/// What the upload records: headquarters' receipts, the `delivered` state, the retention
+/// purge, and a log of upload runs for `kiosk status`.
+public struct DeliveryStore: Sendable {
+    let writer: any DatabaseWriter
 }
 
 // MARK: - Writes
 
-extension AppDatabase {
+extension DeliveryStore {
     /// Records headquarters' verified receipt for batch `sequence` and marks its applications
     /// `delivered`, in one transaction. Returns false when the batch was already delivered.
     @discardableResult
-    public func recordDelivery(sequence: Int, receipt: [UInt8], signature: [UInt8], at date: Date) throws -> Bool {
+    public func record(sequence: Int, receipt: [UInt8], signature: [UInt8], at date: Date) throws -> Bool {
         try writer.write { db in
             try db.execute(
                 sql: """
@@ -37,9 +24,8 @@ extension AppDatabase {
                 arguments: [date, Data(receipt), Data(signature), sequence])
             guard db.changesCount == 1 else { return false }
             try db.execute(
-                sql:
-                    "UPDATE application SET state = 'delivered', updated_at = ? WHERE batch_sequence = ? AND state = 'batched'",
-                arguments: [date, sequence])
+                sql: "UPDATE application SET state = ?, updated_at = ? WHERE batch_sequence = ? AND state = ?",
+                arguments: [ApplicationState.delivered, date, sequence, ApplicationState.batched])
             return true
         }
     }
@@ -48,15 +34,15 @@ extension AppDatabase {
     /// keeping reference, state, batch sequence and dates; then checkpoints the WAL (TRUNCATE)
     /// so no copy of the deleted pages stays in it. Returns how many were purged.
     @discardableResult
-    public func purgeDelivered(deliveredAtOrBefore cutoff: Date, at date: Date) throws -> Int {
+    public func purge(deliveredAtOrBefore cutoff: Date, at date: Date) throws -> Int {
         let purged = try writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE application SET answers = NULL, purged_at = ?
-                    WHERE state = 'delivered' AND purged_at IS NULL AND batch_sequence IN
+                    WHERE state = ? AND purged_at IS NULL AND batch_sequence IN
                         (SELECT sequence FROM batch WHERE delivered_at IS NOT NULL AND delivered_at <= ?)
                     """,
-                arguments: [date, cutoff])
+                arguments: [date, ApplicationState.delivered, cutoff])
             return db.changesCount
         }
         if purged > 0 {
@@ -87,7 +73,7 @@ extension AppDatabase {
 
 // MARK: - Reads
 
-extension AppDatabase {
+extension DeliveryStore {
     /// Sequences of delivered batches, with when they were delivered.
     public func deliveredBatches() throws -> [Int: Date] {
         try writer.read { db in
@@ -116,7 +102,7 @@ extension AppDatabase {
     }
 
     /// What `kiosk status` shows about the upload: the outbox and the last runs.
-    public func uploadSummary() throws -> UploadSummary {
+    public func summary() throws -> UploadSummary {
         try writer.read { db in
             let outbox = try Row.fetchOne(
                 db,
@@ -127,15 +113,30 @@ extension AppDatabase {
                 db,
                 sql: """
                     SELECT finished_at, delivered_batches FROM upload_run
-                    WHERE outcome IN ('delivered', 'nothing-to-do') ORDER BY id DESC LIMIT 1
-                    """)
-            let failure = try Row.fetchOne(
-                db, sql: "SELECT finished_at, error FROM upload_run WHERE error IS NOT NULL ORDER BY id DESC LIMIT 1")
-            let approved = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application WHERE state = 'approved'") ?? 0
+                    WHERE outcome IN (?, ?) ORDER BY id DESC LIMIT 1
+                    """, arguments: [UploadRun.Outcome.delivered.rawValue, UploadRun.Outcome.nothingToDo.rawValue])
+            let failure = try Self.lastFailure(db)
+            let approved =
+                try StoredApplication.filter(StoredApplication.Columns.state == ApplicationState.approved).fetchCount(
+                    db)
             return UploadSummary(
                 outboxBatches: outbox?["n"] ?? 0, outboxApplications: outbox?["records"] ?? 0,
                 approvedWaiting: approved, lastSuccessAt: success?["finished_at"], lastErrorAt: failure?["finished_at"],
                 lastError: failure?["error"])
         }
+    }
+
+    /// The newest upload run that ended with an error: when and why.
+    static func lastFailure(_ db: Database) throws -> Row? {
+        try Row.fetchOne(
+            db, sql: "SELECT finished_at, error FROM upload_run WHERE error IS NOT NULL ORDER BY id DESC LIMIT 1")
+    }
+}
+
+extension DeliveryStore {
+    /// The error of the newest upload run, nil when it had none: once a later run succeeded,
+    /// an old error is history.
+    static func newestRunError(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT error FROM upload_run ORDER BY id DESC LIMIT 1")
     }
 }

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import KioskCore
+
+// MARK: - Schema
+
+extension AppDatabase {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-applications") { db in
+            let states = ApplicationState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            try db.create(table: "batch") { t in
+                t.primaryKey("sequence", .integer)
+                t.column("created_at", .datetime).notNull()
+                t.column("manifest_sha256", .text).notNull().unique()
+                t.column("record_count", .integer).notNull()
+                t.column("records_size", .integer).notNull()
+                // The signed manifest bytes and signature, so the tar can be rebuilt after a crash.
+                t.column("manifest", .blob).notNull()
+                t.column("signature", .blob).notNull()
+                t.column("delivered_at", .datetime)
+                t.column("receipt", .blob)
+            }
+            try db.create(table: "application") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("reference", .text).notNull().unique()
+                t.column("center", .text).notNull()
+                t.column("year", .integer).notNull()
+                t.column("serial", .integer).notNull()
+                t.column("form_id", .text).notNull()
+                t.column("form_version", .integer).notNull()
+                t.column("form_sha256", .text).notNull()
+                t.column("consent_version", .text).notNull()
+                t.column("language", .text).notNull()
+                t.column("state", .text).notNull().defaults(to: ApplicationState.submitted.rawValue)
+                    .check(sql: "state IN (\(states))")
+                t.column("answers", .jsonText).check(sql: "answers IS NULL OR json_valid(answers)")
+                t.column("submitted_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.column("batch_sequence", .integer).references("batch", onDelete: .restrict)
+                t.column("purged_at", .datetime)
+                t.uniqueKey(["center", "year", "serial"])
+            }
+            try db.create(index: "application_on_state", on: "application", columns: ["state", "submitted_at"])
+            // Review decisions and edits (filled by the review console).
+            try db.create(table: "review_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("application_id", .integer).notNull().references("application", onDelete: .cascade)
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("field", .text)
+                t.column("note", .text)
+            }
+            // Staff actions, each row chained to the previous one by its hash.
+            try db.create(table: "audit_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .text)
+                t.column("action", .text).notNull()
+                t.column("reference", .text)
+                t.column("previous_sha256", .text).notNull()
+                t.column("sha256", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v2-staff-review-audit") { db in try migrateStaffReviewAudit(db) }
+        migrator.registerMigration("v3-delivery") { db in try migrateDelivery(db) }
+        // Later migrations: register them here, in order, one line each.
+        return migrator
+    }
+}
+
+// MARK: - Schema: staff, review history, audit chain
+
+extension AppDatabase {
+    /// Migration `v2-staff-review-audit`: staff accounts, edits with old and new values in
+    /// the review history, and a non-personal detail on audit entries, which become append-only.
+    static func migrateStaffReviewAudit(_ db: Database) throws {
+        let roles = StaffRole.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try db.create(table: "staff") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull()
+            t.column("role", .text).notNull().check(sql: "role IN (\(roles))")
+            t.column("password_hash", .text).notNull()
+            t.column("created_at", .datetime).notNull()
+            t.column("password_changed_at", .datetime).notNull()
+            t.column("disabled_at", .datetime)
+            t.column("failed_logins", .integer).notNull().defaults(to: 0)
+            t.column("last_failed_at", .datetime)
+            t.column("locked_at", .datetime)
+            t.column("last_login_at", .datetime)
+        }
+        try db.alter(table: "review_event") { t in
+            // JSON of the AnswerValue before and after an edit; null when there was none.
+            t.add(column: "old_value", .jsonText)
+            t.add(column: "new_value", .jsonText)
+            t.add(column: "from_state", .text)
+            t.add(column: "to_state", .text)
+        }
+        try db.create(index: "review_event_on_application", on: "review_event", columns: ["application_id", "id"])
+        try db.create(index: "review_event_on_at", on: "review_event", columns: ["at"])
+        try db.alter(table: "audit_log") { t in
+            t.add(column: "detail", .text)
+        }
+        try db.create(index: "audit_log_on_at", on: "audit_log", columns: ["at"])
+        // Append-only against slips; a determined editor can drop these, and then the hash
+        // chain is what tells (`kiosk audit verify`).
+        // Purging an application's personal data also clears it from its history: old and
+        // new values of edits, and notes and reasons, which staff may have written names into.
+        try db.execute(
+            sql: """
+                CREATE TRIGGER application_purge_review_history AFTER UPDATE OF answers ON application
+                WHEN NEW.answers IS NULL AND OLD.answers IS NOT NULL
+                BEGIN
+                    UPDATE review_event SET old_value = NULL, new_value = NULL, note = NULL
+                    WHERE application_id = NEW.id;
+                END
+                """)
+        for event in ["UPDATE", "DELETE"] {
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER audit_log_no_\(event.lowercased()) BEFORE \(event) ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+                    """)
+        }
+    }
+}
+
+// MARK: - Schema: delivery
+
+extension AppDatabase {
+    /// The receipt's signature beside the receipt, and a log of upload runs for `kiosk status`.
+    static func migrateDelivery(_ db: Database) throws {
+        try db.alter(table: "batch") { t in
+            t.add(column: "receipt_signature", .blob)
+        }
+        try db.create(table: "upload_run") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("started_at", .datetime).notNull()
+            t.column("finished_at", .datetime).notNull()
+            t.column("outcome", .text).notNull()
+            t.column("delivered_batches", .integer).notNull()
+            // One line an operator can act on; never personal data.
+            t.column("error", .text)
+        }
+    }
+}

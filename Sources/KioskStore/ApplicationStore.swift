@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import KioskCore
+import KioskSQLite
+
+/// Applications as the attend loop stores them and `kiosk status` counts them.
+public struct ApplicationStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Sorted keys, so the same answers always store as the same bytes.
+    static let answersEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Answers as the store keeps them (sorted keys), so an edited application stores the
+    /// same way as one the kiosk submitted.
+    package static func encodeAnswers(_ answers: [String: AnswerValue]) throws -> String {
+        String(decoding: try answersEncoder.encode(answers), as: UTF8.self)
+    }
+}
+
+// MARK: - Writes
+
+extension ApplicationStore {
+    /// Stores a confirmed application in one transaction and returns it with its new reference.
+    ///
+    /// The serial is the next free one for the center and year, so references never repeat.
+    /// When this returns, the commit is on disk (`synchronous=FULL` on the writer).
+    public func submit(
+        _ draft: ApplicationDraft, formSHA256: String, center: String, year: Int, at date: Date
+    ) throws -> StoredApplication {
+        let answers = try Self.encodeAnswers(draft.answers)
+        return try writer.write { db in
+            let last =
+                try StoredApplication
+                .filter(StoredApplication.Columns.center == center && StoredApplication.Columns.year == year)
+                .select(max(StoredApplication.Columns.serial), as: Int.self)
+                .fetchOne(db) ?? 0
+            guard last < 999_999 else { throw StoreError(.sequenceExhausted, "\(center) \(year)") }
+            let reference = ReferenceNumber(center: center, year: year, serial: last + 1)
+            var application = StoredApplication(
+                id: nil, reference: reference.description, center: center, year: year, serial: last + 1,
+                formID: draft.formID, formVersion: draft.formVersion, formSHA256: formSHA256,
+                consentVersion: draft.consentVersion, language: draft.language.rawValue, state: .submitted,
+                answersJSON: answers, submittedAt: date, updatedAt: date, batchSequence: nil, purgedAt: nil)
+            try application.insert(db)
+            return application
+        }
+    }
+}
+
+// MARK: - Reads
+
+extension ApplicationStore {
+    /// The application with this reference, or nil.
+    public func find(reference: String) throws -> StoredApplication? {
+        try writer.read { db in
+            try StoredApplication.filter(StoredApplication.Columns.reference == reference).fetchOne(db)
+        }
+    }
+
+    /// How many applications are in each state (every state present, zero when none).
+    public func countsByState() throws -> [ApplicationState: Int] {
+        try writer.read { db in try Self.countsByState(db) }
+    }
+
+    static func countsByState(_ db: Database, submittedSince: Date? = nil) throws -> [ApplicationState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: ApplicationState.allCases.map { ($0, 0) })
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT state, COUNT(*) AS n FROM application WHERE ? IS NULL OR submitted_at >= ? GROUP BY state
+                """, arguments: [submittedSince, submittedSince])
+        for row in rows {
+            if let state = ApplicationState.fromDatabaseValue(row["state"]) { counts[state] = row["n"] }
+        }
+        return counts
+    }
+
+    /// SQLite's `quick_check` of the file as it is now.
+    package func quickCheck() throws -> IntegrityResult {
+        try writer.read { db in try IntegrityResult.check(db, .quick) }
+    }
+}
