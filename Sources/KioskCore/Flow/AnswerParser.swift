@@ -72,13 +72,13 @@ public struct AnswerParser: Sendable {
     {
         let text = input.trimmingCharacters(in: .whitespaces)
         if text.isEmpty {
-            return field.required ? .failure(ValidationFailure("required")) : .success(nil)
+            return field.required ? .failure(ValidationFailure(.required)) : .success(nil)
         }
         do throws(ValidationFailure) {
             var value = try typed(text, field: field, answers: answers)
             if case .multiple(let picked) = value, picked.isEmpty {
                 // Only commas and spaces: no answer, as if the line were empty.
-                return field.required ? .failure(ValidationFailure("required")) : .success(nil)
+                return field.required ? .failure(ValidationFailure(.required)) : .success(nil)
             }
             if case .single(var single) = value {
                 for spec in field.validators {
@@ -115,7 +115,7 @@ public struct AnswerParser: Sendable {
         throws(ValidationFailure) -> AnswerValue
     {
         if let max = field.maxLength, text.count > max {
-            throw ValidationFailure("text.too_long", ["max": "\(max)"])
+            throw ValidationFailure(.textTooLong, ["max": "\(max)"])
         }
         switch field.type {
         case .text, .identifier:
@@ -123,20 +123,20 @@ public struct AnswerParser: Sendable {
         case .date:
             return .single(try CalendarDate.parse(text).description)
         case .yesNo:
-            return .single(try pick(text, from: yesNoOptions(), failure: "yes_no.invalid", extraWords: true).value)
+            return .single(try pick(text, from: yesNoOptions(), failure: .yesNoInvalid, extraWords: true).value)
         case .choice:
             let options = options(for: field, answers: answers)
-            if let choice = try? pick(text, from: options, failure: "choice.unknown", extraWords: false) {
+            if let choice = try? pick(text, from: options, failure: .choiceUnknown, extraWords: false) {
                 return .single(choice.value)
             }
-            throw ineligibleChoiceFailure(text, field: field, answers: answers) ?? ValidationFailure("choice.unknown")
+            throw ineligibleChoiceFailure(text, field: field, answers: answers) ?? ValidationFailure(.choiceUnknown)
         case .multiChoice:
             let options = options(for: field, answers: answers)
             var picked: [String] = []
             for part in text.split(separator: ",") {
                 let item = part.trimmingCharacters(in: .whitespaces)
                 guard !item.isEmpty else { continue }
-                let value = try pick(item, from: options, failure: "multi_choice.unknown", extraWords: false).value
+                let value = try pick(item, from: options, failure: .multiChoiceUnknown, extraWords: false).value
                 if !picked.contains(value) { picked.append(value) }
             }
             // Keep the definition's order, so the same choices always store the same way.
@@ -146,7 +146,7 @@ public struct AnswerParser: Sendable {
 
     /// Finds a choice by its number, its label in any language, or its stored value.
     private func pick(
-        _ text: String, from options: [Choice], failure: String, extraWords: Bool
+        _ text: String, from options: [Choice], failure: ValidationFailure.Code, extraWords: Bool
     )
         throws(ValidationFailure) -> Choice
     {
@@ -180,7 +180,7 @@ public struct AnswerParser: Sendable {
             let range = hidden.age
         else { return nil }
         return ValidationFailure(
-            "choice.not_allowed_for_age",
+            .choiceNotAllowedForAge,
             ["min": range.min.map(String.init) ?? "", "max": range.max.map(String.init) ?? ""])
     }
 
@@ -205,27 +205,27 @@ public struct AnswerParser: Sendable {
             return text
         case .rnokpp(let birthDateField, let sexField):
             let number = try RNOKPP.parse(text)
-            try agree(number.birthDate, number.sex, birthDateField, sexField, answers, prefix: "rnokpp")
+            try agree(number.birthDate, number.sex, birthDateField, sexField, answers, prefix: .rnokpp)
             return number.digits
         case .lithuanianPersonalCode(let birthDateField, let sexField):
             let code = try LithuanianPersonalCode.parse(text)
-            try agree(code.birthDate, code.sex, birthDateField, sexField, answers, prefix: "lt_code")
+            try agree(code.birthDate, code.sex, birthDateField, sexField, answers, prefix: .ltCode)
             return code.digits
         case .mustBe(let expected):
-            if text != expected { throw ValidationFailure("must_be") }
+            if text != expected { throw ValidationFailure(.mustBe) }
             return text
         }
     }
 
     private func agree(
         _ birthDate: CalendarDate, _ sex: Sex, _ birthDateField: String?, _ sexField: String?,
-        _ answers: [String: AnswerValue], prefix: String
+        _ answers: [String: AnswerValue], prefix: NationalNumber
     ) throws(ValidationFailure) {
         if let field = birthDateField, let given = answers[field]?.single, given != birthDate.description {
-            throw ValidationFailure("\(prefix).birth_date_mismatch")
+            throw ValidationFailure(prefix == .rnokpp ? .rnokppBirthDateMismatch : .ltCodeBirthDateMismatch)
         }
         if let field = sexField, let given = answers[field]?.single, given != sex.rawValue {
-            throw ValidationFailure("\(prefix).sex_mismatch")
+            throw ValidationFailure(prefix == .rnokpp ? .rnokppSexMismatch : .ltCodeSexMismatch)
         }
     }
 
@@ -247,4 +247,9 @@ public struct AnswerParser: Sendable {
         let first = strings.words(key).first ?? fallback
         return first.prefix(1).uppercased() + first.dropFirst()
     }
+}
+
+/// Which national number a date-of-birth or sex disagreement is reported for.
+private enum NationalNumber {
+    case rnokpp, ltCode
 }

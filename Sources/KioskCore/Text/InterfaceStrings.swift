@@ -25,7 +25,7 @@ public struct InterfaceStrings: Sendable, Hashable {
 
     /// The message for a validation failure, in this language.
     public func message(for failure: ValidationFailure) -> String {
-        format("error.\(failure.code)", failure.arguments)
+        format("error.\(failure.code.rawValue)", failure.arguments)
     }
 
     /// The words (comma-separated in the file) that mean a command, in this language and in English.
@@ -48,20 +48,5 @@ public struct InterfaceStrings: Sendable, Hashable {
             "done.stored", "done.reference", "done.bring", "done.press_enter",
             "error.store_failed", "back.at_start", "service.out_of_service",
             "input.too_long", "input.invalid_utf8", "input.control_characters",
-        ] + ValidationFailure.codes.map { "error.\($0)" }
-}
-
-extension ValidationFailure {
-    /// Every failure code the validators and the form flow produce.
-    public static let codes: [String] = [
-        "required", "text.too_long",
-        "date.format", "date.invalid", "date.future", "age.too_young", "age.too_old",
-        "rnokpp.format", "rnokpp.checksum", "rnokpp.date", "rnokpp.birth_date_mismatch", "rnokpp.sex_mismatch",
-        "lt_code.format", "lt_code.checksum", "lt_code.date", "lt_code.birth_date_mismatch",
-        "lt_code.sex_mismatch",
-        "document.id_card_format", "document.passport_format",
-        "phone.format", "phone.country", "email.format", "name.format",
-        "choice.unknown", "choice.not_allowed_for_age", "multi_choice.unknown", "yes_no.invalid",
-        "must_be",
-    ]
+        ] + ValidationFailure.Code.allCases.map { "error.\($0.rawValue)" }
 }

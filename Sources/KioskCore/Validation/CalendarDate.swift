@@ -33,10 +33,10 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         } else if let dotted = fields(trimmed, separator: ".", lengths: [1...2, 1...2, 4...4]) {
             parts = (dotted[2], dotted[1], dotted[0])
         } else {
-            throw ValidationFailure("date.format")
+            throw ValidationFailure(.dateFormat)
         }
         guard let date = CalendarDate(year: parts.year, month: parts.month, day: parts.day) else {
-            throw ValidationFailure("date.invalid")
+            throw ValidationFailure(.dateInvalid)
         }
         return date
     }
@@ -174,10 +174,10 @@ extension CalendarDate {
     /// Checks an age range against today; codes "date.future" (birth date after today),
     /// "age.too_young" ["min": "18"], "age.too_old" ["max": "60"]. Both bounds are inclusive.
     public func checkAge(on today: CalendarDate, min: Int?, max: Int?) throws(ValidationFailure) {
-        if self > today { throw ValidationFailure("date.future") }
+        if self > today { throw ValidationFailure(.dateFuture) }
         let age = age(on: today)
-        if let min, age < min { throw ValidationFailure("age.too_young", ["min": "\(min)"]) }
-        if let max, age > max { throw ValidationFailure("age.too_old", ["max": "\(max)"]) }
+        if let min, age < min { throw ValidationFailure(.ageTooYoung, ["min": "\(min)"]) }
+        if let max, age > max { throw ValidationFailure(.ageTooOld, ["max": "\(max)"]) }
     }
 }
 

@@ -16,7 +16,7 @@ public enum EmailAddress {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard trimmed.utf8.count <= 254, parts.count == 2, isLocalPart(parts[0]), isDomain(parts[1]) else {
-            throw ValidationFailure("email.format")
+            throw ValidationFailure(.emailFormat)
         }
         return "\(parts[0])@\(parts[1].lowercased())"
     }

@@ -20,15 +20,15 @@ public struct LithuanianPersonalCode: Hashable, Sendable {
     public static func parse(_ text: String) throws(ValidationFailure) -> LithuanianPersonalCode {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let values = trimmed.asciiDigitValues, values.count == 11, (1...6).contains(values[0]) else {
-            throw ValidationFailure("lt_code.format")
+            throw ValidationFailure(.ltCodeFormat)
         }
-        guard checkDigit(values) == values[10] else { throw ValidationFailure("lt_code.checksum") }
+        guard checkDigit(values) == values[10] else { throw ValidationFailure(.ltCodeChecksum) }
         let century = 1800 + (values[0] - 1) / 2 * 100
         guard
             let birthDate = CalendarDate(
                 year: century + values[1] * 10 + values[2], month: values[3] * 10 + values[4],
                 day: values[5] * 10 + values[6])
-        else { throw ValidationFailure("lt_code.date") }
+        else { throw ValidationFailure(.ltCodeDate) }
         return LithuanianPersonalCode(
             digits: trimmed, birthDate: birthDate, sex: values[0] % 2 == 1 ? .male : .female)
     }

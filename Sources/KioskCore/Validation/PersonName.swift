@@ -15,11 +15,11 @@ public enum PersonName {
         let name = text.precomposedStringWithCanonicalMapping
             .split { $0.unicodeScalars.allSatisfy(\.properties.isWhitespace) }
             .joined(separator: " ")
-        guard let first = name.first else { throw ValidationFailure("required") }
+        guard let first = name.first else { throw ValidationFailure(.required) }
         guard isLetter(first), name.allSatisfy({ isLetter($0) || isSeparator($0) }) else {
-            throw ValidationFailure("name.format")
+            throw ValidationFailure(.nameFormat)
         }
-        guard name.count <= maxLength else { throw ValidationFailure("text.too_long", ["max": "\(maxLength)"]) }
+        guard name.count <= maxLength else { throw ValidationFailure(.textTooLong, ["max": "\(maxLength)"]) }
         return name
     }
 

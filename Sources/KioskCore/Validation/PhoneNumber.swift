@@ -43,21 +43,21 @@ public enum PhoneNumber {
                 text.unicodeScalars.filter { !$0.properties.isWhitespace && !"-.()".unicodeScalars.contains($0) }))
         let international = compact.hasPrefix("+")
         if international { compact.removeFirst() }
-        guard !compact.isEmpty, compact.asciiDigitValues != nil else { throw ValidationFailure("phone.format") }
+        guard !compact.isEmpty, compact.asciiDigitValues != nil else { throw ValidationFailure(.phoneFormat) }
 
         // International form: "+CC…", or "CC…" without the plus.
         if let country = countries.first(where: { compact.hasPrefix($0.callingCode) }),
             international || compact.count == country.callingCode.count + country.nationalLength
         {
             let national = String(compact.dropFirst(country.callingCode.count))
-            guard country.isMobile(national) else { throw ValidationFailure("phone.format") }
-            guard allowed.contains(country.id) else { throw ValidationFailure("phone.country") }
+            guard country.isMobile(national) else { throw ValidationFailure(.phoneFormat) }
+            guard allowed.contains(country.id) else { throw ValidationFailure(.phoneCountry) }
             return "+" + country.callingCode + national
         }
         if international {
             // Some other country: calling codes never start with 0, and E.164 has at most 15 digits.
-            guard !compact.hasPrefix("0"), compact.count <= 15 else { throw ValidationFailure("phone.format") }
-            throw ValidationFailure("phone.country")
+            guard !compact.hasPrefix("0"), compact.count <= 15 else { throw ValidationFailure(.phoneFormat) }
+            throw ValidationFailure(.phoneCountry)
         }
 
         // National form with a trunk prefix.
@@ -66,13 +66,13 @@ public enum PhoneNumber {
             let national = String(compact.dropFirst(country.trunkPrefix.count))
             return country.isMobile(national) ? (country, national) : nil
         }
-        guard !fits.isEmpty else { throw ValidationFailure("phone.format") }
+        guard !fits.isEmpty else { throw ValidationFailure(.phoneFormat) }
         let candidates = fits.filter { allowed.contains($0.0.id) }
-        guard !candidates.isEmpty else { throw ValidationFailure("phone.country") }
+        guard !candidates.isEmpty else { throw ValidationFailure(.phoneCountry) }
         let chosen =
             candidates.count == 1
             ? candidates[0] : candidates.first { $0.0.id == defaultCountry.uppercased() }
-        guard let (country, national) = chosen else { throw ValidationFailure("phone.format") }
+        guard let (country, national) = chosen else { throw ValidationFailure(.phoneFormat) }
         return "+" + country.callingCode + national
     }
 }

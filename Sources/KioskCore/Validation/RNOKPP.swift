@@ -20,11 +20,11 @@ public struct RNOKPP: Hashable, Sendable {
     public static func parse(_ text: String) throws(ValidationFailure) -> RNOKPP {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let values = trimmed.asciiDigitValues, values.count == 10 else {
-            throw ValidationFailure("rnokpp.format")
+            throw ValidationFailure(.rnokppFormat)
         }
-        guard checkDigit(values) == values[9] else { throw ValidationFailure("rnokpp.checksum") }
+        guard checkDigit(values) == values[9] else { throw ValidationFailure(.rnokppChecksum) }
         let days = values[0..<5].reduce(0) { $0 * 10 + $1 }
-        guard days > 0 else { throw ValidationFailure("rnokpp.date") }
+        guard days > 0 else { throw ValidationFailure(.rnokppDate) }
         return RNOKPP(
             digits: trimmed, birthDate: epoch.adding(days: days), sex: values[8] % 2 == 1 ? .male : .female)
     }

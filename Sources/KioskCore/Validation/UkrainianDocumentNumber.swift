@@ -35,16 +35,16 @@ public enum UkrainianDocumentNumber {
         switch kind {
         case .idCard:
             guard let digits = compact.asciiDigitValues, digits.count == 9 else {
-                throw ValidationFailure("document.id_card_format")
+                throw ValidationFailure(.documentIdCardFormat)
             }
             return compact
         case .passport:
             let scalars = Array(compact.unicodeScalars)
             guard scalars.count == 8, let first = upperCase[scalars[0]], let second = upperCase[scalars[1]] else {
-                throw ValidationFailure("document.passport_format")
+                throw ValidationFailure(.documentPassportFormat)
             }
             let number = String(String.UnicodeScalarView(scalars[2...]))
-            guard number.asciiDigitValues != nil else { throw ValidationFailure("document.passport_format") }
+            guard number.asciiDigitValues != nil else { throw ValidationFailure(.documentPassportFormat) }
             return String(first) + String(second) + number
         }
     }

@@ -90,14 +90,14 @@ struct AnswerParserTests {
 
     @Test("a multi-choice answer with an unknown part is refused as a whole", arguments: ["1, 9", "A, Z", "0"])
     func multiChoiceUnknown(input: String) throws {
-        #expect(try outcome(input, "driving_licence") == .failure(ValidationFailure("multi_choice.unknown")))
+        #expect(try outcome(input, "driving_licence") == .failure(ValidationFailure(.multiChoiceUnknown)))
     }
 
     @Test(
         "an unknown choice is choice.unknown",
         arguments: [("region", "0"), ("region", "26"), ("region", "Atlantis"), ("sex", "3"), ("education", "-1")])
     func unknownChoice(fieldID: String, input: String) throws {
-        #expect(try outcome(input, fieldID) == .failure(ValidationFailure("choice.unknown")))
+        #expect(try outcome(input, fieldID) == .failure(ValidationFailure(.choiceUnknown)))
     }
 
     @Test(
@@ -117,7 +117,7 @@ struct AnswerParserTests {
 
         // When they type the contract 18-24 by value and by label
         // Then both say why
-        let failure = ValidationFailure("choice.not_allowed_for_age", ["min": "18", "max": "24"])
+        let failure = ValidationFailure(.choiceNotAllowedForAge, ["min": "18", "max": "24"])
         #expect(try outcome("contract-18-24", "service_type", answers) == .failure(failure))
         #expect(try outcome("Контракт 18–24 (на один рік)", "service_type", answers) == .failure(failure))
     }
@@ -133,7 +133,7 @@ struct AnswerParserTests {
         "an empty answer to a required question is required",
         arguments: ["surname", "birth_date", "sex", "rnokpp", "prior_service", "consent"])
     func requiredEmpty(fieldID: String) throws {
-        #expect(try outcome("  ", fieldID) == .failure(ValidationFailure("required")))
+        #expect(try outcome("  ", fieldID) == .failure(ValidationFailure(.required)))
     }
 
     @Test("text longer than max_length is text.too_long with the maximum")
@@ -141,11 +141,11 @@ struct AnswerParserTests {
         // Given answers one character over the limits of 64 (surname, rank) and 16 (RNOKPP)
         // Then each is refused with its own maximum
         let name = String(repeating: "a", count: 65)
-        #expect(try outcome(name, "surname") == .failure(ValidationFailure("text.too_long", ["max": "64"])))
-        #expect(try outcome(name, "prior_rank") == .failure(ValidationFailure("text.too_long", ["max": "64"])))
+        #expect(try outcome(name, "surname") == .failure(ValidationFailure(.textTooLong, ["max": "64"])))
+        #expect(try outcome(name, "prior_rank") == .failure(ValidationFailure(.textTooLong, ["max": "64"])))
         #expect(
             try outcome(String(repeating: "1", count: 17), "rnokpp")
-                == .failure(ValidationFailure("text.too_long", ["max": "16"])))
+                == .failure(ValidationFailure(.textTooLong, ["max": "16"])))
 
         // And exactly at the limit is accepted
         let atLimit = String(repeating: "a", count: 64)
@@ -168,10 +168,10 @@ struct AnswerParserTests {
 
     @Test("consent must be yes")
     func consent() throws {
-        #expect(try outcome("no", "consent") == .failure(ValidationFailure("must_be")))
-        #expect(try outcome("2", "consent") == .failure(ValidationFailure("must_be")))
+        #expect(try outcome("no", "consent") == .failure(ValidationFailure(.mustBe)))
+        #expect(try outcome("2", "consent") == .failure(ValidationFailure(.mustBe)))
         #expect(try outcome("Yes", "consent") == .success(.single("yes")))
-        #expect(try outcome("perhaps", "consent") == .failure(ValidationFailure("yes_no.invalid")))
+        #expect(try outcome("perhaps", "consent") == .failure(ValidationFailure(.yesNoInvalid)))
     }
 
     @Test("the document number follows the document type answered before it")
@@ -181,10 +181,10 @@ struct AnswerParserTests {
         #expect(try outcome("ме123456", "document_number", passport) == .success(.single("МЕ123456")))
         #expect(
             try outcome("123456789", "document_number", passport)
-                == .failure(ValidationFailure("document.passport_format")))
+                == .failure(ValidationFailure(.documentPassportFormat)))
         #expect(
             try outcome("МЕ123456", "document_number", idCard)
-                == .failure(ValidationFailure("document.id_card_format")))
+                == .failure(ValidationFailure(.documentIdCardFormat)))
     }
 
     @Test("recheck accepts stored answers that still hold and names the failure of those that do not")
@@ -195,7 +195,7 @@ struct AnswerParserTests {
         #expect(parser.recheck(.single("contract-18-24"), for: serviceType, answers: young) == nil)
         #expect(
             parser.recheck(.single("contract-18-24"), for: serviceType, answers: older)
-                == ValidationFailure("choice.not_allowed_for_age", ["min": "18", "max": "24"]))
+                == ValidationFailure(.choiceNotAllowedForAge, ["min": "18", "max": "24"]))
         #expect(parser.recheck(.multiple(["A", "BE"]), for: try field("driving_licence"), answers: [:]) == nil)
         #expect(parser.recheck(.single("yes"), for: try field("consent"), answers: [:]) == nil)
         #expect(parser.recheck(.single("+380671234567"), for: try field("phone"), answers: [:]) == nil)
@@ -212,7 +212,7 @@ struct AnswerParserTests {
         #expect(lt.parse(Applicant.ltCodeMale1933, for: field, answers: answers) == .success(.single("33309240064")))
         #expect(
             lt.parse(Applicant.ltCodeMale1933, for: field, answers: ["sex": .single("female")])
-                == .failure(ValidationFailure("lt_code.sex_mismatch")))
+                == .failure(ValidationFailure(.ltCodeSexMismatch)))
     }
 
     @Test("yes/no options are labelled in the applicant's language")
@@ -233,6 +233,6 @@ struct AnswerParserTests {
 
         // When the applicant types only commas
         // Then it is refused as unanswered
-        #expect(strict.parse(" , ,", for: form.fields[index], answers: [:]) == .failure(ValidationFailure("required")))
+        #expect(strict.parse(" , ,", for: form.fields[index], answers: [:]) == .failure(ValidationFailure(.required)))
     }
 }

@@ -52,6 +52,7 @@ enum KioskFiles {
     ) throws
         -> String
     {
-        try strings(language).message(for: ValidationFailure(code, arguments))
+        let typed = try #require(ValidationFailure.Code(rawValue: code), "no failure code \(code)")
+        return try strings(language).message(for: ValidationFailure(typed, arguments))
     }
 }

@@ -62,7 +62,7 @@ struct CalendarDateTests {
             "today",
         ])
     func formatErrors(text: String) {
-        #expect(throws: ValidationFailure("date.format")) { try CalendarDate.parse(text) }
+        #expect(throws: ValidationFailure(.dateFormat)) { try CalendarDate.parse(text) }
     }
 
     @Test(
@@ -72,7 +72,7 @@ struct CalendarDateTests {
             "1799-12-31",
         ])
     func invalidDates(text: String) {
-        #expect(throws: ValidationFailure("date.invalid")) { try CalendarDate.parse(text) }
+        #expect(throws: ValidationFailure(.dateInvalid)) { try CalendarDate.parse(text) }
     }
 
     // MARK: - Text and coding
@@ -199,9 +199,9 @@ struct CalendarDateTests {
         arguments: [
             ("2006-05-15", nil),  // 18 today
             ("1963-05-16", nil),  // 60, turning 61 tomorrow
-            ("2006-05-16", ValidationFailure("age.too_young", ["min": "18"])),  // 18 tomorrow
-            ("1963-05-15", ValidationFailure("age.too_old", ["max": "60"])),  // 61 today
-            ("2024-05-16", ValidationFailure("date.future")),
+            ("2006-05-16", ValidationFailure(.ageTooYoung, ["min": "18"])),  // 18 tomorrow
+            ("1963-05-15", ValidationFailure(.ageTooOld, ["max": "60"])),  // 61 today
+            ("2024-05-16", ValidationFailure(.dateFuture)),
         ] as [(String, ValidationFailure?)])
     func checkAge(birth: String, expected: ValidationFailure?) throws {
         // Given a birth date and the kiosk's today
@@ -219,7 +219,7 @@ struct CalendarDateTests {
         let today = try CalendarDate.parse("2024-05-15")
         try today.checkAge(on: today, min: nil, max: nil)
         try CalendarDate.parse("1900-01-01").checkAge(on: today, min: nil, max: nil)
-        #expect(throws: ValidationFailure("date.future")) {
+        #expect(throws: ValidationFailure(.dateFuture)) {
             try today.adding(days: 1).checkAge(on: today, min: nil, max: nil)
         }
     }

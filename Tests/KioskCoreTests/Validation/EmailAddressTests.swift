@@ -26,7 +26,7 @@ struct EmailAddressTests {
             "юзер@example.com", "user@приклад.укр", "user@example.com>", "<user@example.com>",
         ])
     func formatErrors(text: String) {
-        #expect(throws: ValidationFailure("email.format")) { try EmailAddress.normalize(text) }
+        #expect(throws: ValidationFailure(.emailFormat)) { try EmailAddress.normalize(text) }
     }
 
     /// An address of `length` characters with a 64-character local part and labels of at most 63.
@@ -45,15 +45,15 @@ struct EmailAddressTests {
         try #require(longest.count == 254 && tooLong.count == 255)
         // Then only the first is accepted
         #expect(try EmailAddress.normalize(longest) == longest)
-        #expect(throws: ValidationFailure("email.format")) { try EmailAddress.normalize(tooLong) }
+        #expect(throws: ValidationFailure(.emailFormat)) { try EmailAddress.normalize(tooLong) }
     }
 
     @Test("a local part over 64 characters or a label over 63 is refused")
     func partLengths() {
         let longLocal = String(repeating: "a", count: 65) + "@example.com"
         let longLabel = "user@" + String(repeating: "b", count: 64) + ".com"
-        #expect(throws: ValidationFailure("email.format")) { try EmailAddress.normalize(longLocal) }
-        #expect(throws: ValidationFailure("email.format")) { try EmailAddress.normalize(longLabel) }
+        #expect(throws: ValidationFailure(.emailFormat)) { try EmailAddress.normalize(longLocal) }
+        #expect(throws: ValidationFailure(.emailFormat)) { try EmailAddress.normalize(longLabel) }
         #expect(throws: Never.self) { try EmailAddress.normalize("user@" + String(repeating: "b", count: 63) + ".com") }
     }
 }

@@ -50,12 +50,12 @@ struct LithuanianPersonalCodeTests {
             "３３３０９２４００６４",  // full-width digits
         ])
     func formatErrors(text: String) {
-        #expect(throws: ValidationFailure("lt_code.format")) { try LithuanianPersonalCode.parse(text) }
+        #expect(throws: ValidationFailure(.ltCodeFormat)) { try LithuanianPersonalCode.parse(text) }
     }
 
     @Test("a wrong check digit is a checksum error", arguments: ["33309240065", "60402290063", "30506150101"])
     func checksumErrors(text: String) {
-        #expect(throws: ValidationFailure("lt_code.checksum")) { try LithuanianPersonalCode.parse(text) }
+        #expect(throws: ValidationFailure(.ltCodeChecksum)) { try LithuanianPersonalCode.parse(text) }
     }
 
     @Test(
@@ -67,7 +67,7 @@ struct LithuanianPersonalCodeTests {
             "59906311232",  // 2099-06-31
         ])
     func dateErrors(text: String) {
-        #expect(throws: ValidationFailure("lt_code.date")) { try LithuanianPersonalCode.parse(text) }
+        #expect(throws: ValidationFailure(.ltCodeDate)) { try LithuanianPersonalCode.parse(text) }
     }
 
     /// Codes for which every single-digit change is detected (checked in Python). The official rule misses
@@ -88,7 +88,8 @@ struct LithuanianPersonalCodeTests {
                 digits[position] = replacement
                 let changed = String(digits)
                 // Then it is refused: by the first-digit rule, else by the checksum
-                let expected = position == 0 && !"123456".contains(replacement) ? "lt_code.format" : "lt_code.checksum"
+                let expected: ValidationFailure.Code =
+                    position == 0 && !"123456".contains(replacement) ? .ltCodeFormat : .ltCodeChecksum
                 #expect(throws: ValidationFailure(expected), "\(changed)") { try LithuanianPersonalCode.parse(changed) }
             }
             digits[position] = original

@@ -39,12 +39,12 @@ struct PersonNameTests {
             "<script>",
         ])
     func formatErrors(text: String) {
-        #expect(throws: ValidationFailure("name.format")) { try PersonName.normalize(text, maxLength: 64) }
+        #expect(throws: ValidationFailure(.nameFormat)) { try PersonName.normalize(text, maxLength: 64) }
     }
 
     @Test("an empty or blank name is required", arguments: ["", "   ", "\n\t "])
     func required(text: String) {
-        #expect(throws: ValidationFailure("required")) { try PersonName.normalize(text, maxLength: 64) }
+        #expect(throws: ValidationFailure(.required)) { try PersonName.normalize(text, maxLength: 64) }
     }
 
     @Test("length counts characters after tidying, and the limit is inclusive")
@@ -55,7 +55,7 @@ struct PersonNameTests {
         #expect(try PersonName.normalize("Žemaitė", maxLength: limit) == "Žemaitė")
         #expect(try PersonName.normalize("  Z\u{30C}emaite\u{307}  ", maxLength: limit).count == 7)
         // And eight fail, naming the limit
-        #expect(throws: ValidationFailure("text.too_long", ["max": "7"])) {
+        #expect(throws: ValidationFailure(.textTooLong, ["max": "7"])) {
             try PersonName.normalize("Šarūnas B", maxLength: limit)
         }
     }

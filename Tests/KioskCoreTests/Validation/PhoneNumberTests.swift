@@ -46,7 +46,7 @@ struct PhoneNumberTests {
             ("+380671234567", []),
         ])
     func foreignCountries(text: String, allowed: [String]) {
-        #expect(throws: ValidationFailure("phone.country")) { try Self.normalize(text, allowed: allowed) }
+        #expect(throws: ValidationFailure(.phoneCountry)) { try Self.normalize(text, allowed: allowed) }
     }
 
     @Test("allowed countries may be written in lower case")
@@ -75,7 +75,7 @@ struct PhoneNumberTests {
             "０６７１２３４５６７",  // full-width digits
         ])
     func formatErrors(text: String) {
-        #expect(throws: ValidationFailure("phone.format")) { try Self.normalize(text) }
+        #expect(throws: ValidationFailure(.phoneFormat)) { try Self.normalize(text) }
     }
 
     @Test("normalising a normalised number changes nothing", arguments: ["067-123-45-67", "8 612 34567"])

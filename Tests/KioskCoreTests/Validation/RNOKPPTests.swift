@@ -49,17 +49,17 @@ struct RNOKPPTests {
             "３６５２５０４５７５",  // full-width digits
         ])
     func formatErrors(text: String) {
-        #expect(throws: ValidationFailure("rnokpp.format")) { try RNOKPP.parse(text) }
+        #expect(throws: ValidationFailure(.rnokppFormat)) { try RNOKPP.parse(text) }
     }
 
     @Test("a wrong check digit is a checksum error", arguments: ["1759013770", "3652504576", "3652504570"])
     func checksumErrors(text: String) {
-        #expect(throws: ValidationFailure("rnokpp.checksum")) { try RNOKPP.parse(text) }
+        #expect(throws: ValidationFailure(.rnokppChecksum)) { try RNOKPP.parse(text) }
     }
 
     @Test("day 00000 is a date error even with a correct check digit", arguments: ["0000000000", "0000050008"])
     func zeroDate(text: String) {
-        #expect(throws: ValidationFailure("rnokpp.date")) { try RNOKPP.parse(text) }
+        #expect(throws: ValidationFailure(.rnokppDate)) { try RNOKPP.parse(text) }
     }
 
     /// Numbers whose weighted sum is not 0 or 10 mod 11: for them every single-digit change is detected
@@ -78,7 +78,7 @@ struct RNOKPPTests {
                 digits[position] = replacement
                 let changed = String(digits)
                 // Then the checksum rejects it
-                #expect(throws: ValidationFailure("rnokpp.checksum"), "\(changed)") { try RNOKPP.parse(changed) }
+                #expect(throws: ValidationFailure(.rnokppChecksum), "\(changed)") { try RNOKPP.parse(changed) }
             }
             digits[position] = original
         }

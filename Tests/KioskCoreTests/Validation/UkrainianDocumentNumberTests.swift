@@ -24,7 +24,7 @@ struct UkrainianDocumentNumberTests {
             "１２３４５６７８９",  // full-width digits
         ])
     func idCardFormatErrors(text: String) {
-        #expect(throws: ValidationFailure("document.id_card_format")) {
+        #expect(throws: ValidationFailure(.documentIdCardFormat)) {
             try UkrainianDocumentNumber.normalize(text, kind: .idCard)
         }
     }
@@ -54,7 +54,7 @@ struct UkrainianDocumentNumberTests {
             "ЫЭ123456",  // Russian-only letters are not in the Ukrainian alphabet
         ])
     func passportFormatErrors(text: String) {
-        #expect(throws: ValidationFailure("document.passport_format")) {
+        #expect(throws: ValidationFailure(.documentPassportFormat)) {
             try UkrainianDocumentNumber.normalize(text, kind: .passport)
         }
     }
@@ -71,7 +71,7 @@ struct UkrainianDocumentNumberTests {
         try #require(latin.unicodeScalars.allSatisfy { $0.isASCII })
         try #require(cyrillic.unicodeScalars.prefix(2).allSatisfy { (0x400...0x4FF).contains($0.value) })
         // Then only the Cyrillic one is a passport number
-        #expect(throws: ValidationFailure("document.passport_format")) {
+        #expect(throws: ValidationFailure(.documentPassportFormat)) {
             try UkrainianDocumentNumber.normalize(latin, kind: .passport)
         }
         #expect(try UkrainianDocumentNumber.normalize(cyrillic, kind: .passport) == cyrillic.uppercased())
@@ -79,7 +79,7 @@ struct UkrainianDocumentNumberTests {
 
     @Test("a single Latin letter among Cyrillic ones is refused", arguments: ["МE123456", "MЕ123456"])
     func mixedScripts(text: String) {
-        #expect(throws: ValidationFailure("document.passport_format")) {
+        #expect(throws: ValidationFailure(.documentPassportFormat)) {
             try UkrainianDocumentNumber.normalize(text, kind: .passport)
         }
     }

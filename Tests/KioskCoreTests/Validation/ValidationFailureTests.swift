@@ -6,7 +6,7 @@ struct ValidationFailureTests {
     @Test("description is the bare code when there are no arguments")
     func descriptionWithoutArguments() {
         // Given a failure without arguments
-        let failure = ValidationFailure("rnokpp.checksum")
+        let failure = ValidationFailure(.rnokppChecksum)
         // Then its description is just the code
         #expect(failure.description == "rnokpp.checksum")
         #expect(failure.arguments.isEmpty)
@@ -15,8 +15,8 @@ struct ValidationFailureTests {
     @Test("description lists the arguments sorted by key")
     func descriptionWithArguments() {
         // Given failures with one and with several arguments
-        let one = ValidationFailure("age.too_young", ["min": "18"])
-        let several = ValidationFailure("choice.not_allowed_for_age", ["min": "18", "max": "60"])
+        let one = ValidationFailure(.ageTooYoung, ["min": "18"])
+        let several = ValidationFailure(.choiceNotAllowedForAge, ["min": "18", "max": "60"])
         // Then the arguments follow the code in a stable order
         #expect(one.description == "age.too_young(min=18)")
         #expect(several.description == "choice.not_allowed_for_age(max=60, min=18)")
@@ -24,9 +24,9 @@ struct ValidationFailureTests {
 
     @Test("failures are equal only when code and arguments match")
     func equality() {
-        #expect(ValidationFailure("age.too_old", ["max": "60"]) == ValidationFailure("age.too_old", ["max": "60"]))
-        #expect(ValidationFailure("age.too_old", ["max": "60"]) != ValidationFailure("age.too_old", ["max": "55"]))
-        #expect(ValidationFailure("age.too_old") != ValidationFailure("age.too_young"))
+        #expect(ValidationFailure(.ageTooOld, ["max": "60"]) == ValidationFailure(.ageTooOld, ["max": "60"]))
+        #expect(ValidationFailure(.ageTooOld, ["max": "60"]) != ValidationFailure(.ageTooOld, ["max": "55"]))
+        #expect(ValidationFailure(.ageTooOld) != ValidationFailure(.ageTooYoung))
     }
 
     /// Distinctive rejected inputs, one or more per validator, paired with the call that rejects them.
