@@ -23,10 +23,17 @@ package enum SQLiteFile {
         if let prepare {
             config.prepareDatabase { db in try prepare(db) }
         }
-        do {
+        return try mappingErrors {
             let pool = try DatabasePool(path: path, configuration: config)
             try requireFullSync(pool)
             return pool
+        }
+    }
+
+    /// Runs `body`, turning whatever it throws into a `SQLiteOpenError`.
+    static func mappingErrors<T>(_ body: () throws -> T) throws(SQLiteOpenError) -> T {
+        do {
+            return try body()
         } catch let error as SQLiteOpenError {
             throw error
         } catch let error as DatabaseError {
@@ -74,19 +81,13 @@ package enum SQLiteFile {
         // check on a read-only connection, and query_only refuses every write just the same.
         var config = Configuration()
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
-        do {
+        try mappingErrors {
             let queue = try DatabaseQueue(path: path, configuration: config)
             let result = try queue.read { db in try IntegrityResult.check(db, .full) }
             try queue.close()
             if case .problems = result {
                 throw SQLiteOpenError(.damaged, "integrity_check: \(result)")
             }
-        } catch let error as SQLiteOpenError {
-            throw error
-        } catch let error as DatabaseError {
-            throw SQLiteOpenError(error)
-        } catch {
-            throw SQLiteOpenError(.unavailable, "\(error)")
         }
     }
 }

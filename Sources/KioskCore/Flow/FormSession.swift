@@ -186,12 +186,7 @@ public struct FormSession: Sendable {
     }
 
     private func isVisible(_ field: FieldDefinition) -> Bool {
-        guard let condition = field.showIf else { return true }
-        guard let values = answers[condition.field]?.values else { return false }
-        if let equals = condition.equals, !values.contains(equals) { return false }
-        if let notEquals = condition.notEquals, values.contains(notEquals) { return false }
-        if let isIn = condition.isIn, !values.contains(where: isIn.contains) { return false }
-        return true
+        field.isAsked(given: answers)
     }
 
     /// Drops answers to questions that an edit hid (conditions only look back, so one pass does).

@@ -50,12 +50,7 @@ package struct ReviewForms: Sendable {
 
     /// Whether the kiosk asks `field`, given the other answers (the form's skip logic).
     package func isAsked(_ field: FieldDefinition, answers: [String: AnswerValue]) -> Bool {
-        guard let condition = field.showIf else { return true }
-        guard let values = answers[condition.field]?.values else { return false }
-        if let equals = condition.equals, !values.contains(equals) { return false }
-        if let notEquals = condition.notEquals, values.contains(notEquals) { return false }
-        if let isIn = condition.isIn, !values.contains(where: isIn.contains) { return false }
-        return true
+        field.isAsked(given: answers)
     }
 
     /// The answers without those to questions the skip logic no longer asks, and what was dropped.
