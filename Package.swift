@@ -103,24 +103,34 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What every test target shares: temporary folders, running processes and stock tools,
+        // pseudo-terminals, the built products.
+        .target(
+            name: "KioskTestSupport", dependencies: ["KioskCore", "KioskStore", "KioskReview"],
+            path: "Tests/KioskTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskCryptoTests", dependencies: ["KioskCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskCryptoTests", dependencies: ["KioskCrypto", "KioskTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskStoreTests",
-            dependencies: ["KioskStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KioskOutboxTests",
             dependencies: [
-                "KioskOutbox", "KioskBatch", "KioskStore", "KioskCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                "KioskOutbox", "KioskBatch", "KioskStore", "KioskCrypto", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskReviewTests",
-            dependencies: ["KioskReview", "KioskStore", "KioskCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "KioskReview", "KioskStore", "KioskCore", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskHQTests",
@@ -142,10 +152,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "KioskTerminalTests", dependencies: ["KioskTerminal"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskEndToEndTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskTerminalTests", dependencies: ["KioskTerminal", "KioskTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskEndToEndTests", dependencies: ["KioskCore", "KioskStore", "KioskTestSupport"],
+            swiftSettings: swiftSettings),
         // deploy/: the installer, the units and the lockdown, through deploy/tests/run.sh.
-        .testTarget(name: "DeployTests", swiftSettings: swiftSettings),
+        .testTarget(name: "DeployTests", dependencies: ["KioskTestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 
 /// A temporary folder in which tests run the real `openssl` command-line tool.
 ///
@@ -11,23 +12,15 @@ final class OpenSSLWorkspace {
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: opensslPath) }
 
     /// The output of one finished command.
-    struct Result {
-        let status: Int32
-        let stdout: Data
-        let stderr: String
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    }
+    typealias Result = ProcessRunner.Result
 
     let directory: URL
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kiosk-crypto-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
+    private let folder: TemporaryFolder
 
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
+    init() throws {
+        folder = try TemporaryFolder(prefix: "kiosk-crypto-tests")
+        directory = folder.url
     }
 
     func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
@@ -80,23 +73,7 @@ final class OpenSSLWorkspace {
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Drain stderr on another thread so neither pipe can fill up and block the child.
-        let errorData = StderrCollector(stderr.fileHandleForReading)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: output,
-            stderr: String(decoding: errorData.wait(), as: UTF8.self))
+        try ProcessRunner.run(URL(fileURLWithPath: executable), arguments, in: directory)
     }
 }
 
@@ -105,24 +82,4 @@ struct ToolFailure: Error, CustomStringConvertible {
     let command: String
     let result: OpenSSLWorkspace.Result
     var description: String { "`\(command)` exited with \(result.status): \(result.stderr)" }
-}
-
-/// Reads a pipe to its end on a background thread.
-private final class StderrCollector: @unchecked Sendable {
-    // Safe: `data` is written once by the reader thread before `done` is signalled and
-    // only read after waiting on `done`.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskTestSupport
 import Testing
 
 /// The built `kiosk attend` on a real pseudo-terminal, answered as a person would.

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// `kiosk audit verify` and `kiosk audit list` on a log written by a real console session.

@@ -1,5 +1,7 @@
 import Foundation
 import KioskCore
+import KioskStore
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,22 +11,11 @@ import Glibc
 /// `kiosk batch create` and `kiosk batch verify`, checked with the stock tools and under kill -9.
 @Suite("kiosk batch")
 struct BatchTests {
-    /// Creates the database and inserts `count` approved applications with the `sqlite3` CLI.
+    /// Creates the database and stores `count` applications approved through the store's own
+    /// review API (with history and audit entries), each with the surname "Surname N".
     static func approvedApplications(_ count: Int, in fixture: KioskFixture) throws {
         #expect(try fixture.run(["status"]).status == 0)
-        let rows = (1...count).map { serial in
-            let reference = ReferenceNumber(center: "DEMO01", year: 2026, serial: serial).description
-            return """
-                ('\(reference)', 'DEMO01', 2026, \(serial), 'ua-contract', 1, 'abc', '2026-11-uk-1', 'en', 'approved',
-                 json_object('surname', 'Surname \(serial)', 'n', \(serial)), '2026-11-27 10:00:00.000', '2026-11-27 10:00:00.000')
-                """
-        }
-        _ = try fixture.sqlite(
-            """
-            INSERT INTO application (reference, center, year, serial, form_id, form_version, form_sha256,
-                consent_version, language, state, answers, submitted_at, updated_at)
-            VALUES \(rows.joined(separator: ",\n"));
-            """)
+        try Seed.approvedApplications(count, in: AppDatabase.open(at: fixture.databasePath))
         #expect(try fixture.sqlite("SELECT COUNT(*) FROM application WHERE state = 'approved'") == "\(count)")
     }
 

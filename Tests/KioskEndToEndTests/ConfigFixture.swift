@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// Running the built `kiosk` with extra environment variables and its own files, for the

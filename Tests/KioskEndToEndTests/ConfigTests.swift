@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// The configuration file through the built `kiosk`: strict decoding with messages that name

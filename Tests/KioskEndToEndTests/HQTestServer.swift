@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 
 /// The real `kiosk-hq` executable serving HTTPS on a free port of 127.0.0.1, with its own data
 /// folder, a receipt key, the center registered with the kiosk's public key, and a server

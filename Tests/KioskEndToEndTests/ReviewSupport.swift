@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// Steps the review, staff and audit tests share: accounts, applications, a logged-in console.

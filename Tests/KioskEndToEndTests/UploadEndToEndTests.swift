@@ -1,4 +1,6 @@
 import Foundation
+import KioskStore
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -27,7 +29,7 @@ final class UploadEndToEndTests {
                 ["attend", "--once"], input: AttendPipeTests.script.joined(separator: "\n") + "\n")
             #expect(run.status == 0)
         }
-        _ = try fixture.sqlite("UPDATE application SET state = 'approved' WHERE state = 'submitted'")
+        try Seed.approveAllSubmitted(in: AppDatabase.open(at: fixture.databasePath))
     }
 
     func upload(_ url: String? = nil, _ extra: [String] = []) throws -> (status: Int32, output: String, error: String) {

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import KioskTestSupport
 #endif
 
 /// A TCP relay on 127.0.0.1 between `kiosk upload` and `kiosk-hq` that can misbehave the way

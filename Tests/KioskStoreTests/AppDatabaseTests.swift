@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KioskCore
+import KioskTestSupport
 import Testing
 
 @testable import KioskStore

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskTestSupport
 import Testing
 
 @testable import KioskStore

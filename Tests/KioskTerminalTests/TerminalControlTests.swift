@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskTestSupport
 import Testing
 
 @testable import KioskTerminal
@@ -10,7 +11,7 @@ private let patience: Duration = .seconds(10)
 struct TerminalControlTests {
     @Test("isTerminal tells a pty from a pipe")
     func isTerminal() throws {
-        let pty = try TestPseudoTerminalPair()
+        let pty = try PseudoTerminalPair()
         let pipe = try TestPipe()
         #expect(TerminalControl.isTerminal(pty.slave))
         #expect(!TerminalControl.isTerminal(pipe.readEnd))
@@ -18,7 +19,7 @@ struct TerminalControlTests {
 
     @Test("Kiosk mode clears ISIG and IEXTEN, keeps canonical mode and echo; restore() undoes it")
     func kioskModeAndRestore() throws {
-        let pty = try TestPseudoTerminalPair()
+        let pty = try PseudoTerminalPair()
         let before = try pty.slaveModes()
         #expect(before.c_lflag & tcflag_t(ISIG) != 0)  // a fresh pty starts with signals on
 
@@ -48,7 +49,7 @@ struct TerminalControlTests {
 
     @Test("In kiosk mode Ctrl-C is a rejected byte, line editing still works, Ctrl-D is not sticky")
     func kioskModeReading() throws {
-        let pty = try TestPseudoTerminalPair()
+        let pty = try PseudoTerminalPair()
         let saved = try TerminalControl.enterKioskMode(pty.slave)
         defer { try? saved.restore() }
         let reader = LineReader(fileDescriptor: pty.slave)
@@ -70,7 +71,7 @@ struct TerminalControlTests {
 
     @Test("discardPendingInput drops type-ahead on a tty")
     func discardPendingInputOnTerminal() throws {
-        let pty = try TestPseudoTerminalPair()
+        let pty = try PseudoTerminalPair()
         let reader = LineReader(fileDescriptor: pty.slave)
         pty.type("typed ahead\r")
         #expect(pty.waitUntilSlaveReadable())

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskTestSupport
 import Testing
 
 @testable import KioskTerminal
@@ -48,7 +49,7 @@ struct TerminalWriterTests {
 
     @Test("On a tty, clearScreen sends the sequence and newline becomes CR LF")
     func writesToTerminal() throws {
-        let pty = try TestPseudoTerminalPair()
+        let pty = try PseudoTerminalPair()
         let saved = try TerminalControl.enterKioskMode(pty.slave)
         defer { try? saved.restore() }
         let writer = TerminalWriter(fileDescriptor: pty.slave)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskTestSupport
 
 /// A pipe whose ends are close-on-exec, so that processes spawned by other tests running in
 /// the same test binary cannot inherit the write end and hold off end of input.
@@ -65,16 +66,6 @@ final class TestPipe {
     }
 
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        PseudoTerminalPair.writeAll(bytes, to: descriptor)
     }
 }

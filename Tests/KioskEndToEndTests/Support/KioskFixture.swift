@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskTestSupport
 
 /// A fresh data folder and the ways to run the built `kiosk` on it, plus the stock tools
 /// (`sqlite3`, `sha256sum`) to check what it wrote.
@@ -11,13 +12,11 @@ final class KioskFixture {
         .appendingPathComponent("Kiosk")
     static let kiosk = Products.executable(named: "kiosk")
 
-    init() throws {
-        dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
-    }
+    private let folder: TemporaryFolder
 
-    deinit {
-        try? FileManager.default.removeItem(at: dataDir)
+    init() throws {
+        folder = try TemporaryFolder(prefix: "kiosk-e2e")
+        dataDir = folder.url
     }
 
     var databasePath: String { dataDir.appendingPathComponent("kiosk.sqlite").path }
@@ -55,27 +54,14 @@ final class KioskFixture {
         try Self.tool("/usr/bin/sqlite3", [databasePath], input: sql)
     }
 
+    /// Runs a stock tool by its path; the trimmed standard output.
     static func tool(_ path: String, _ arguments: [String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        let standardInput = Pipe()
-        process.standardOutput = output
-        process.standardInput = input == nil ? FileHandle.nullDevice : standardInput
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        if let input {
-            // Written from another thread so a large script and a large answer cannot deadlock.
-            let writer = Thread {
-                standardInput.fileHandleForWriting.write(Data(input.utf8))
-                try? standardInput.fileHandleForWriting.close()
-            }
-            writer.start()
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let result = try ProcessRunner.run(ProcessRunner.tool(name), arguments, input: input.map { Data($0.utf8) })
+        guard result.status == 0 else {
+            throw HarnessError.toolFailed(name, status: result.status, stderr: result.stderr)
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The reference number printed in `output`, e.g. DEMO01-2026-000001-C.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskTestSupport
 import Testing
 
 extension PseudoTerminalTests {

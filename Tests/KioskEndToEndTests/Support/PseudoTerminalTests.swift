@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskTestSupport
 import Testing
 
 /// Tests of the end-to-end harness itself (`PseudoTerminal`, and `PipeProcess` in a nested

@@ -2,9 +2,9 @@ import Foundation
 
 /// Locates the package's built products, so end-to-end tests run the `kiosk` executable
 /// from the same build as the tests instead of whatever is on PATH.
-enum Products {
+package enum Products {
     /// The directory holding the test binary and the built executables (e.g. .build/debug).
-    static func productsDirectory() -> URL {
+    package static func productsDirectory() -> URL {
         #if os(macOS)
         // There the tests run inside an .xctest bundle next to the products.
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
@@ -16,7 +16,7 @@ enum Products {
     }
 
     /// The built executable called `name`, such as "kiosk".
-    static func executable(named name: String) -> URL {
+    package static func executable(named name: String) -> URL {
         productsDirectory().appendingPathComponent(name)
     }
 }

@@ -16,30 +16,23 @@ import Darwin
 /// and "\n" written by the program arrives as "\r\n" (ONLCR). In canonical mode the driver
 /// keeps at most 4095 bytes of one line; longer typed lines are cut by the driver, not the
 /// program. Not thread-safe: one test drives it.
-final class PseudoTerminal {
+package final class PseudoTerminal {
     /// The child's process id.
-    let processIdentifier: pid_t
+    package let processIdentifier: pid_t
     private let master: Int32
     private let collector: OutputCollector
     private var exitStatus: Int32?
 
     /// Opens a pty of the given size and spawns `executable` with `arguments` on it.
     /// - Parameter environment: the child's whole environment (nothing is inherited).
-    init(
+    package init(
         executable: URL,
         arguments: [String],
         environment: [String: String],
         columns: Int = 80,
         rows: Int = 24
     ) throws {
-        var master: Int32 = -1
-        var slave: Int32 = -1
-        guard openpty(&master, &slave, nil, nil, nil) == 0 else {
-            throw HarnessError.systemCall("openpty", code: errno)
-        }
-        // Close-on-exec at once, so children spawned by other tests do not keep the pty open.
-        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        let (master, slave) = try PseudoTerminalPair.openDescriptors()
         do {
             var size = winsize(
                 ws_row: UInt16(clamping: rows), ws_col: UInt16(clamping: columns), ws_xpixel: 0, ws_ypixel: 0)
@@ -73,28 +66,28 @@ final class PseudoTerminal {
     }
 
     /// Everything read from the terminal so far (echo included), decoded leniently.
-    var output: String {
+    package var output: String {
         collector.text
     }
 
     /// Whether the child has not exited yet (reaps it when it has).
-    var isRunning: Bool {
+    package var isRunning: Bool {
         reapIfExited() == nil
     }
 
     /// Types `text` (UTF-8) on the keyboard.
-    func send(_ text: String) {
+    package func send(_ text: String) {
         sendBytes(Array(text.utf8))
     }
 
     /// Types `text` and presses Enter, which sends "\r" (the driver's ICRNL makes it "\n").
-    func sendLine(_ text: String) {
+    package func sendLine(_ text: String) {
         send(text + "\r")
     }
 
     /// Types raw bytes, for control keys and invalid input. Failures are not thrown: the
     /// next `expect` reports them with the output so far.
-    func sendBytes(_ bytes: [UInt8]) {
+    package func sendBytes(_ bytes: [UInt8]) {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(10)
         var offset = 0
@@ -116,7 +109,7 @@ final class PseudoTerminal {
 
     /// Types the end-of-file character (VEOF, normally Ctrl-D). It means end of input only
     /// at the start of a line; after other text it just ends that read without a newline.
-    func sendEOF() {
+    package func sendEOF() {
         var modes = termios()
         var character: UInt8 = 0x04
         if tcgetattr(master, &modes) == 0 {
@@ -129,14 +122,14 @@ final class PseudoTerminal {
     /// from that position through the needle and moves the position past it.
     /// - Throws: `HarnessError` with the output's tail on timeout, or if the child exits first.
     @discardableResult
-    func expect(_ needle: String, timeout: Duration = .seconds(10)) throws -> String {
+    package func expect(_ needle: String, timeout: Duration = .seconds(10)) throws -> String {
         try collector.expect(needle, timeout: timeout) { reapIfExited() }
     }
 
     /// Waits for the child to exit while reading its output; returns its exit status, or
     /// 128 + the signal number when a signal ended it (as a shell reports it).
     /// - Throws: `HarnessError.stillRunning` when `timeout` passes first.
-    func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+    package func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
@@ -153,7 +146,7 @@ final class PseudoTerminal {
     }
 
     /// Sends `signal` to the child (only; not its process group), if it is still running.
-    func kill(signal: Int32) {
+    package func kill(signal: Int32) {
         if reapIfExited() == nil {
             _ = Glibc.kill(processIdentifier, signal)
         }

@@ -11,7 +11,7 @@ import Darwin
 ///
 /// Shared by `PseudoTerminal` (the pty master) and `PipeProcess` (stdout and stderr). It
 /// never closes the descriptor; its owner does.
-final class OutputCollector {
+package final class OutputCollector {
     private let descriptor: Int32
     /// Every byte read so far.
     private(set) var bytes: [UInt8] = []
@@ -20,21 +20,21 @@ final class OutputCollector {
     /// True once the descriptor reported end of file, or EIO (a pty whose slave side is gone).
     private(set) var isClosed = false
 
-    init(descriptor: Int32) {
+    package init(descriptor: Int32) {
         self.descriptor = descriptor
         let flags = fcntl(descriptor, F_GETFL)
         _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
     }
 
     /// Everything read so far, decoded leniently.
-    var text: String {
+    package var text: String {
         String(decoding: bytes, as: UTF8.self)
     }
 
     /// Waits until `collectors` have output, at most `wait`, then reads all that is there.
     /// Returns whether any byte was read. Sleeps out `wait` when every collector is closed.
     @discardableResult
-    static func pump(_ collectors: [OutputCollector], waitingUpTo wait: Duration) -> Bool {
+    package static func pump(_ collectors: [OutputCollector], waitingUpTo wait: Duration) -> Bool {
         let open = collectors.filter { !$0.isClosed }
         let milliseconds = Self.milliseconds(wait)
         guard !open.isEmpty else {
@@ -56,13 +56,13 @@ final class OutputCollector {
 
     /// Reads until output stays quiet for `quietPeriod` or the descriptor closes, to pick
     /// up the last words of a child that just exited.
-    static func drain(_ collectors: [OutputCollector], quietPeriod: Duration = .milliseconds(200)) {
+    package static func drain(_ collectors: [OutputCollector], quietPeriod: Duration = .milliseconds(200)) {
         while collectors.contains(where: { !$0.isClosed }), pump(collectors, waitingUpTo: quietPeriod) {}
     }
 
     /// Finds `needle` after the current position; on success returns the text from the
     /// position through the needle and moves the position past it.
-    func take(through needle: String) -> String? {
+    package func take(through needle: String) -> String? {
         let needleBytes = Array(needle.utf8)
         guard let range = Self.firstRange(of: needleBytes, in: bytes, from: position) else {
             return nil
@@ -74,7 +74,7 @@ final class OutputCollector {
 
     /// Waits for `needle` to appear after the current position.
     /// - Parameter exitStatus: returns the child's status once it has exited, else nil.
-    func expect(
+    package func expect(
         _ needle: String,
         timeout: Duration,
         alongWith others: [OutputCollector] = [],

@@ -13,9 +13,9 @@ import Darwin
 /// so writing to a child that already exited fails quietly instead of killing the tests.
 /// Unlike `PseudoTerminal`, the child inherits the test process's ignored signals (Foundation
 /// cannot reset them), SIGPIPE included; no signal is blocked in it.
-final class PipeProcess {
+package final class PipeProcess {
     /// Which of the child's outputs to search.
-    enum Stream {
+    package enum Stream {
         case standardOutput
         case standardError
     }
@@ -30,7 +30,7 @@ final class PipeProcess {
 
     /// Starts `executable` with `arguments`.
     /// - Parameter environment: the child's whole environment (nothing is inherited).
-    init(executable: URL, arguments: [String], environment: [String: String]) throws {
+    package init(executable: URL, arguments: [String], environment: [String: String]) throws {
         _ = signal(SIGPIPE, SIG_IGN)
         process.executableURL = executable
         process.arguments = arguments
@@ -59,28 +59,28 @@ final class PipeProcess {
     }
 
     /// Everything the child wrote to stdout so far, decoded leniently.
-    var output: String {
+    package var output: String {
         outputCollector.text
     }
 
     /// Everything the child wrote to stderr so far, decoded leniently.
-    var errorOutput: String {
+    package var errorOutput: String {
         errorCollector.text
     }
 
     /// Whether the child has not exited yet.
-    var isRunning: Bool {
+    package var isRunning: Bool {
         process.isRunning
     }
 
     /// Writes `text` (UTF-8) to the child's stdin. Failures (the child is gone) are not
     /// thrown: the next `expect` or `waitForExit` reports them.
-    func write(_ text: String) {
+    package func write(_ text: String) {
         writeBytes(Array(text.utf8))
     }
 
     /// Writes raw bytes to the child's stdin, for invalid input.
-    func writeBytes(_ bytes: [UInt8]) {
+    package func writeBytes(_ bytes: [UInt8]) {
         guard !inputClosed else { return }
         let descriptor = input.fileHandleForWriting.fileDescriptor
         var offset = 0
@@ -97,7 +97,7 @@ final class PipeProcess {
     }
 
     /// Closes the child's stdin: it reads end of input once it has read what was written.
-    func closeInput() {
+    package func closeInput() {
         guard !inputClosed else { return }
         inputClosed = true
         try? input.fileHandleForWriting.close()
@@ -107,7 +107,7 @@ final class PipeProcess {
     /// the text from that position through the needle and moves the position past it.
     /// - Throws: `HarnessError` with the output's tail on timeout, or if the child exits first.
     @discardableResult
-    func expect(
+    package func expect(
         _ needle: String, in stream: Stream = .standardOutput, timeout: Duration = .seconds(10)
     ) throws -> String {
         let (collector, other) =
@@ -119,7 +119,7 @@ final class PipeProcess {
     /// Waits for the child to exit while reading its output; returns its exit status, or
     /// 128 + the signal number when a signal ended it.
     /// - Throws: `HarnessError.stillRunning` when `timeout` passes first.
-    func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+    package func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         let collectors = [outputCollector, errorCollector]
@@ -137,7 +137,7 @@ final class PipeProcess {
     }
 
     /// Sends `signal` to the child, if it is still running.
-    func kill(signal: Int32) {
+    package func kill(signal: Int32) {
         if process.isRunning {
             _ = Glibc.kill(process.processIdentifier, signal)
         }
