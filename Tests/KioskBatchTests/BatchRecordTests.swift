@@ -64,23 +64,20 @@ struct BatchRecordTests {
         #expect((object["answers"] as? [String: String])?["a"] == "x\ny")
     }
 
-    @Test("100,000 records encode well under a second")
-    func speed() {
+    @Test("100,000 records each encode to one line")
+    func manyRecords() {
         // Given 100,000 records with realistic answers
         let records = (1...100_000).map { SampleBatch.record(center: "DEMO01", serial: $0) }
-        // When every line is encoded (best of three runs, so a busy machine does not decide)
-        let clock = ContinuousClock()
-        var best = Duration.seconds(1_000)
+        // When every line is encoded
         var total = 0
-        for _ in 0..<3 {
-            total = 0
-            let elapsed = clock.measure {
-                for record in records { total += record.jsonLine().utf8.count }
-            }
-            best = min(best, elapsed)
+        var newlines = 0
+        for record in records {
+            let line = record.jsonLine()
+            total += line.utf8.count
+            newlines += line.utf8.filter { $0 == UInt8(ascii: "\n") }.count
         }
-        // Then it takes well under a second, even in a debug build (a release build is faster still)
+        // Then each is one line of the expected size (how fast is measured by bench/kiosk_bench.py)
         #expect(total > 100_000 * 200)
-        #expect(best < .milliseconds(800), "encoding took \(best)")
+        #expect(newlines == 100_000)
     }
 }

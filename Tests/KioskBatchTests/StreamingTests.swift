@@ -34,8 +34,6 @@ struct StreamingTests {
         let path = workspace.path(BatchManifest.fileName(center: "DEMO01", sequence: 1))
 
         // When the archive is streamed to disk and read back
-        let clock = ContinuousClock()
-        let start = clock.now
         try SampleBatch.withFile(path) { fd in
             var writer = TarWriter(fileDescriptor: fd)
             try writer.addFile(name: BatchEntry.manifest, bytes: manifestBytes, modificationTime: 0)
@@ -51,16 +49,13 @@ struct StreamingTests {
                 name: BatchEntry.signature, bytes: try key.signature(for: manifestBytes), modificationTime: 0)
             try writer.finish()
         }
-        let written = clock.now
         let contents = try BatchReader.read(path: path)
-        let read = clock.now
 
-        // Then the count, digest and references match, it verifies, and it was quick
+        // Then the count, digest and references match and it verifies (its speed is a row of
+        // bench/kiosk_bench.py, not a threshold here: a loaded machine would decide it)
         #expect(contents.recordCount == count)
         #expect(contents.recordsSHA256 == digest)
         #expect(contents.recordReferences == references)
         try BatchVerifier.verify(contents, key: key.publicKey, previous: nil)
-        #expect(written - start < .seconds(3), "writing took \(written - start)")
-        #expect(read - written < .seconds(3), "reading took \(read - written)")
     }
 }
