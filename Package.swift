@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
+        // Support: the infrastructure every target uses, written once (durable files, locks,
+        // UTC time, hex, center codes, loopback, strict decoding). Foundation and Glibc only.
+        .target(name: "KioskSupport", swiftSettings: swiftSettings),
         // Domain: form definitions, validators, the form-flow state machine. No I/O.
         .target(name: "KioskCore", swiftSettings: swiftSettings),
         // libcrypto from the system OpenSSL 3, and a thin safe wrapper over it.
@@ -30,9 +33,9 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "KioskCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "KioskCrypto", dependencies: ["COpenSSL", "KioskSupport"], swiftSettings: swiftSettings),
         // The signed batch format: manifest, records, tar writer and strict reader, verifier.
-        .target(name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto"], swiftSettings: swiftSettings),
+        .target(name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings),
         // Opening SQLite files the one way both databases need: checked, WAL, synchronous=FULL.
         .target(
             name: "KioskSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
@@ -48,7 +51,7 @@ let package = Package(
         ),
         // The center key and the outbox: sealing approved applications into batch files.
         .target(
-            name: "KioskOutbox", dependencies: ["KioskStore", "KioskBatch", "KioskCrypto"],
+            name: "KioskOutbox", dependencies: ["KioskStore", "KioskBatch", "KioskCrypto", "KioskSupport"],
             swiftSettings: swiftSettings),
         // Terminal: line input with byte caps, escaping, tty modes, screens.
         .target(name: "KioskTerminal", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
@@ -57,12 +60,12 @@ let package = Package(
             name: "KioskReview", dependencies: ["KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto"],
             swiftSettings: swiftSettings),
         // The signed delivery receipt and the intake wire messages, shared by kiosk and headquarters.
-        .target(name: "KioskReceipt", dependencies: ["KioskCrypto"], swiftSettings: swiftSettings),
+        .target(name: "KioskReceipt", dependencies: ["KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings),
         // The scheduled upload to headquarters and its receipts.
         .target(
             name: "KioskUpload",
             dependencies: [
-                "KioskBatch", "KioskStore", "KioskCrypto", "KioskOutbox", "KioskReceipt",
+                "KioskBatch", "KioskStore", "KioskCrypto", "KioskOutbox", "KioskReceipt", "KioskSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -74,7 +77,7 @@ let package = Package(
         .target(
             name: "KioskHQ",
             dependencies: [
-                "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskSQLite",
+                "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskSQLite", "KioskSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -88,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-hq",
             dependencies: [
-                "KioskHQ", "KioskCrypto", "KioskReceipt",
+                "KioskHQ", "KioskCrypto", "KioskReceipt", "KioskSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,15 +107,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What every test target shares: temporary folders, running processes and stock tools,
-        // pseudo-terminals, the built products.
+        // pseudo-terminals, the built products, seeding through the store's API.
         .target(
             name: "KioskTestSupport", dependencies: ["KioskCore", "KioskStore", "KioskReview"],
             path: "Tests/KioskTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "KioskSupportTests", dependencies: ["KioskSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto"], swiftSettings: swiftSettings),
+            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KioskCryptoTests", dependencies: ["KioskCrypto", "KioskTestSupport"], swiftSettings: swiftSettings),
+            name: "KioskCryptoTests", dependencies: ["KioskCrypto", "KioskSupport", "KioskTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskStoreTests",
             dependencies: ["KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
@@ -144,7 +149,7 @@ let package = Package(
             name: "KioskUploadTests",
             dependencies: [
                 "KioskUpload", "KioskHQ", "KioskOutbox", "KioskStore", "KioskBatch", "KioskCrypto", "KioskReceipt",
-                "KioskCore",
+                "KioskCore", "KioskSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskSupport
 
 /// Strict reading of `manifest.json`: headquarters reads manifests from hostile uploads, so every
 /// field is checked and only the exact canonical bytes that `encoded()` writes are accepted.
@@ -39,22 +40,22 @@ extension BatchManifest {
         guard format == Self.formatName else {
             throw fail("format is \(DisplayText.quoted(format)), expected \"\(Self.formatName)\"")
         }
-        guard ReferenceNumber.isValidCenter(center) else {
+        guard CenterCode.isValid(center) else {
             throw fail("center \(DisplayText.quoted(center)) is not 2 to 12 upper-case ASCII letters or digits")
         }
-        guard Hexadecimal.isSHA256(keyFingerprint) else {
+        guard Hex.isSHA256(keyFingerprint) else {
             throw fail("key_fingerprint \(DisplayText.quoted(keyFingerprint)) is not 64 lower-case hex digits")
         }
         guard sequence >= 1 else {
             throw fail("sequence is \(sequence); batches are numbered from 1")
         }
-        if let previous, !Hexadecimal.isSHA256(previous) {
+        if let previous, !Hex.isSHA256(previous) {
             throw fail("previous \(DisplayText.quoted(previous)) is neither null nor 64 lower-case hex digits")
         }
         guard RFC3339.parse(createdAt) != nil else {
             throw fail("created_at \(DisplayText.quoted(createdAt)) is not a UTC time like \"2026-11-27T21:45:00Z\"")
         }
-        guard Hexadecimal.isSHA256(recordsSHA256) else {
+        guard Hex.isSHA256(recordsSHA256) else {
             throw fail("records_sha256 \(DisplayText.quoted(recordsSHA256)) is not 64 lower-case hex digits")
         }
         guard count == references.count else {
@@ -73,10 +74,11 @@ extension BatchManifest {
 
     /// Decodes the nine fields and refuses any other key, so a misspelt or smuggled field is an error.
     public init(from decoder: any Decoder) throws {
-        let present = try decoder.container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
-        let known = Set(CodingKeys.allCases.map(\.stringValue))
-        if let unknown = present.sorted().first(where: { !known.contains($0) }) {
-            throw BatchError(.malformedManifest, "manifest.json has an unknown field \(DisplayText.quoted(unknown))")
+        do {
+            try StrictKeys.check(decoder, allowed: CodingKeys.self, file: "manifest.json")
+        } catch let error as UnknownKeyError {
+            // The intake's answer keeps its wording; the key is shown escaped and cut.
+            throw BatchError(.malformedManifest, "manifest.json has an unknown field \(DisplayText.quoted(error.key))")
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         format = try container.decode(String.self, forKey: .format)
@@ -140,13 +142,4 @@ extension BatchManifest {
             return "manifest.json cannot be decoded"
         }
     }
-}
-
-/// A coding key for any name, used to list the keys a JSON object really has.
-private struct AnyCodingKey: CodingKey {
-    let stringValue: String
-    let intValue: Int? = nil
-
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
 }

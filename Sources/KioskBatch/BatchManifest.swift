@@ -1,4 +1,5 @@
 import Foundation
+import KioskSupport
 
 /// The signed summary of a batch (`manifest.json`): who made it, where it sits in the center's
 /// chain, and the digest and reference numbers of its records.

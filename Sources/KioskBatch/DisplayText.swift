@@ -1,3 +1,5 @@
+import KioskSupport
+
 /// Makes hostile text (entry names, field values from an untrusted batch) safe to put in an error
 /// message: quoted, escaped, and cut short, so a log line cannot be forged or flooded.
 enum DisplayText {
@@ -22,6 +24,6 @@ enum DisplayText {
     /// A digest for a message: in full when it is a well-formed SHA-256 hex string (so it can be
     /// compared with `sha256sum` output), otherwise quoted and cut like any hostile text.
     static func digest(_ text: String) -> String {
-        Hexadecimal.isSHA256(text) ? text : quoted(text)
+        Hex.isSHA256(text) ? text : quoted(text)
     }
 }

@@ -1,3 +1,5 @@
+import KioskSupport
+
 /// A 32-byte SHA-256 digest, printed as lower-case hex.
 public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     /// Digest length in bytes.

@@ -1,6 +1,7 @@
 import Foundation
 import KioskBatch
 import KioskCrypto
+import KioskSupport
 
 /// The center's Ed25519 signing key in the data folder's `keys/` (0700; key file 0600).
 ///

@@ -5,6 +5,7 @@ import KioskStore
 
 #if canImport(Glibc)
 import Glibc
+import KioskSupport
 #endif
 
 /// Seals approved applications into signed batches and keeps their tar files in `outbox/`.
@@ -37,7 +38,7 @@ public struct Outbox {
     @discardableResult
     public func completePending() throws -> [URL] {
         try prepareFolder()
-        let lock = try OutboxLock(folder: folder)
+        let lock = try lockFolder()
         defer { withExtendedLifetime(lock) {} }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         where name.hasPrefix(".") && name.hasSuffix(".partial") {
@@ -74,7 +75,7 @@ public struct Outbox {
                 count: references.count, recordsSize: size)
         }
         guard let sealed else { return nil }
-        let lock = try OutboxLock(folder: folder)
+        let lock = try lockFolder()
         defer { withExtendedLifetime(lock) {} }
         if FileManager.default.fileExists(atPath: fileURL(sequence: sealed.sequence).path) {
             // Another process (an upload started meanwhile) already wrote it from the database.
@@ -121,20 +122,29 @@ public struct Outbox {
         }
     }
 
-    /// Streams the batch's tar from the database to a temporary file, then renames it into place.
+    /// Waits for the exclusive lock on `outbox/.lock`, so a timer's upload and a supervisor's
+    /// "upload now" never write or move the same batch file at once.
+    private func lockFolder() throws -> FileLock {
+        do {
+            return try FileLock(path: folder.appendingPathComponent(".lock").path)
+        } catch {
+            throw OutboxError(.io, "\(error)")
+        }
+    }
+
+    /// Streams the batch's tar from the database to a temporary file, then syncs and renames it
+    /// into place (`DurableStream`); a failure leaves no file under the final name.
     private func writeFile(for batch: BatchRecordRow) throws -> URL {
         try prepareFolder()
         let final = fileURL(sequence: batch.sequence)
-        let temporary = folder.appendingPathComponent(".\(final.lastPathComponent).partial")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw OutboxError(.io, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+        let stream: DurableStream
+        do {
+            stream = try DurableStream(temporary: DurableFile.temporaryURL(for: final), exclusive: false)
+        } catch {
+            throw OutboxError(.io, "\(error)")
         }
-        var closed = false
-        defer {
-            if !closed { close(fd) }
-            unlink(temporary.path)
-        }
+        defer { stream.discard() }
+        let fd = stream.fileDescriptor
         let manifest = try BatchManifest.decode(batch.manifest)
         let modificationTime = Int(batch.createdAt.timeIntervalSince1970)
         var tar = TarWriter(fileDescriptor: fd)
@@ -167,15 +177,11 @@ public struct Outbox {
         }
         try tar.addFile(name: "manifest.sig", bytes: batch.signature, modificationTime: modificationTime)
         try tar.finish()
-        guard fsync(fd) == 0 else {
-            throw OutboxError(.io, "fsync \(temporary.path): \(String(cString: strerror(errno)))")
+        do {
+            try stream.commit(to: final)
+        } catch {
+            throw OutboxError(.io, "\(error)")
         }
-        close(fd)
-        closed = true
-        guard rename(temporary.path, final.path) == 0 else {
-            throw OutboxError(.io, "cannot rename to \(final.path): \(String(cString: strerror(errno)))")
-        }
-        try DurableFile.syncFolder(folder)
         return final
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskSupport
 
 /// Headquarters' statement that it stored one batch of one center: the only thing that lets a
 /// kiosk mark applications delivered and, later, forget their personal data.
@@ -65,64 +66,22 @@ public struct Receipt: Codable, Equatable, Sendable {
     /// Checks every field, so that a receipt that names nothing precise is never signed or trusted.
     public func validate() throws(ReceiptError) {
         guard format == Self.formatName else { throw ReceiptError("the receipt's format is not \(Self.formatName)") }
-        guard Self.isCenterCode(center) else { throw ReceiptError("the receipt's center is not a center code") }
+        guard CenterCode.isValid(center) else { throw ReceiptError("the receipt's center is not a center code") }
         guard sequence >= 1 else { throw ReceiptError("the receipt's sequence is not a batch number") }
-        guard Self.isSHA256Hex(manifestSHA256) else {
+        guard Hex.isSHA256(manifestSHA256) else {
             throw ReceiptError("the receipt's manifest_sha256 is not 64 lower-case hex digits")
         }
-        guard Self.isSHA256Hex(keyFingerprint) else {
+        guard Hex.isSHA256(keyFingerprint) else {
             throw ReceiptError("the receipt's key_fingerprint is not 64 lower-case hex digits")
         }
-        guard Self.isUTCTime(receivedAt) else {
+        guard RFC3339.parse(receivedAt) != nil else {
             throw ReceiptError("the receipt's received_at is not a UTC time like 2026-11-27T21:45:00Z")
         }
     }
 
-    /// `date` as a receipt writes it: UTC, whole seconds, `Z`.
+    /// `date` as a receipt writes it: UTC, whole seconds, `Z` (the manifests' format too).
     public static func timestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return
-            "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
-    }
-
-    /// 2 to 12 upper-case ASCII letters or digits, as reference numbers and batches use.
-    public static func isCenterCode(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return (2...12).contains(bytes.count)
-            && bytes.allSatisfy {
-                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-            }
-    }
-
-    static func isSHA256Hex(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 64
-            && bytes.allSatisfy {
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
-            }
-    }
-
-    static func isUTCTime(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 20 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            switch index {
-            case 4, 7: guard byte == UInt8(ascii: "-") else { return false }
-            case 10: guard byte == UInt8(ascii: "T") else { return false }
-            case 13, 16: guard byte == UInt8(ascii: ":") else { return false }
-            case 19: guard byte == UInt8(ascii: "Z") else { return false }
-            default: guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
-            }
-        }
-        return true
+        RFC3339.format(date)
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

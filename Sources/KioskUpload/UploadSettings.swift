@@ -1,5 +1,6 @@
 import Foundation
 import KioskCrypto
+import KioskSupport
 
 /// Where and how to upload: headquarters' address, what to trust, and the retry budget.
 public struct UploadSettings: Sendable {
@@ -65,12 +66,11 @@ public struct UploadSettings: Sendable {
         }
     }
 
-    /// 127.0.0.0/8, ::1 or localhost.
+    /// Whether plain http may go to `host`: a loopback literal or `localhost` (see `Loopback`).
+    ///
+    /// Kept for the `kiosk` executable's configuration check, which calls it by this name.
     public static func isLoopback(_ host: String) -> Bool {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if bare == "localhost" || bare == "::1" { return true }
-        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        Loopback.isLoopback(host)
     }
 
     /// The full URL of a path under headquarters' base URL.

@@ -7,6 +7,7 @@ import KioskStore
 
 #if canImport(Glibc)
 import Glibc
+import KioskSupport
 #endif
 
 /// One run of `kiosk upload`: seal what is ready, send the outbox to headquarters in sequence
@@ -72,9 +73,11 @@ public struct Uploader: Sendable {
     /// finds another one going reports that and exits 75 without touching anything.
     public func run() async -> Report {
         let lockPath = outboxFolder.deletingLastPathComponent().appendingPathComponent(".upload.lock").path
-        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        defer { if lock >= 0 { close(lock) } }
-        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+        // A lock file that cannot even be opened is reported like a busy one, as before: the
+        // run stops without touching anything and the timer tries again.
+        let lock = try? FileLock.tryLock(path: lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        guard lock != nil else {
             let busy = UploadFailure(
                 .unreachable, "another `kiosk upload` is running on this data folder; this run stops")
             reporter.failed(sequence: nil, failure: busy, retryIn: nil)
@@ -282,18 +285,16 @@ public struct Uploader: Sendable {
         }
     }
 
+    /// Moves a delivered batch's file to `sent/` durably (see `DurableFile.move`).
     private func moveToSent(sequence: Int) throws {
-        try DurableFile.createFolder(sentFolder)
         let source = outbox.fileURL(sequence: sequence)
-        let target = sentFolder.appendingPathComponent(source.lastPathComponent)
-        guard rename(source.path, target.path) == 0 else {
+        do {
+            try DurableFile.move(source, to: sentFolder.appendingPathComponent(source.lastPathComponent))
+        } catch  where error.code == ENOENT && !FileManager.default.fileExists(atPath: source.path) {
             // Already moved (or deleted after retention): nothing left to do.
-            if errno == ENOENT { return }
-            throw UploadFailure(
-                .local, "cannot move \(source.path) to \(target.path): \(String(cString: strerror(errno)))")
+        } catch {
+            throw UploadFailure(.local, "\(error)")
         }
-        try Self.syncFolder(sentFolder)
-        try Self.syncFolder(outbox.folder)
     }
 
     /// Purges the personal data of applications delivered longer ago than the retention period,
@@ -311,14 +312,6 @@ public struct Uploader: Sendable {
             unlink(sentFolder.appendingPathComponent(name).path)
         }
         return purged
-    }
-
-    private static func syncFolder(_ folder: URL) throws {
-        do {
-            try DurableFile.syncFolder(folder)
-        } catch {
-            throw UploadFailure(.local, "\(error)")
-        }
     }
 
     static func seconds(_ duration: Duration) -> Double {

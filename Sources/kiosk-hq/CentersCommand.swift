@@ -3,6 +3,7 @@ import Foundation
 import KioskCrypto
 import KioskHQ
 import KioskReceipt
+import KioskSupport
 
 /// `kiosk-hq centers`: which centers may upload, with which key.
 struct CentersCommand: ParsableCommand {
@@ -25,8 +26,8 @@ struct CentersCommand: ParsableCommand {
         var key: String
 
         func validate() throws {
-            guard Receipt.isCenterCode(code) else {
-                throw ValidationError("the center code must be 2 to 12 upper-case letters or digits, such as DEMO01")
+            guard CenterCode.isValid(code) else {
+                throw ValidationError("the center code must be \(CenterCode.rule)")
             }
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KioskSupport
 import Testing
 
 @testable import KioskBatch

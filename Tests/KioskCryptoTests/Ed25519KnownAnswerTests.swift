@@ -1,4 +1,5 @@
 import KioskCrypto
+import KioskSupport
 import Testing
 
 /// One Ed25519 test vector from RFC 8032, section 7.1.

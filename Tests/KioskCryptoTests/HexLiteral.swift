@@ -1,4 +1,5 @@
 import KioskCrypto
+import KioskSupport
 import Testing
 
 /// Decodes hex that a test wrote by hand; a typo fails the test instead of crashing it.

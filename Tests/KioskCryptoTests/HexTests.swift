@@ -1,4 +1,5 @@
 import KioskCrypto
+import KioskSupport
 import Testing
 
 @Suite("Hex")

@@ -1,4 +1,5 @@
 import KioskCrypto
+import KioskSupport
 import Testing
 
 /// One scrypt test vector from RFC 7914, section 12.

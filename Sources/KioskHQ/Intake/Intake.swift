@@ -6,6 +6,7 @@ import Logging
 
 #if canImport(Glibc)
 import Glibc
+import KioskSupport
 #endif
 
 /// What headquarters answers to a batch it took: 201 with a new receipt, or 200 with the
@@ -54,7 +55,7 @@ public final class Intake: Sendable {
 
     /// The registered center `code`, or 403; a code that cannot be a center is 400.
     public func registeredCenter(_ code: String) throws(IntakeError) -> CenterRecord {
-        guard Receipt.isCenterCode(code) else {
+        guard CenterCode.isValid(code) else {
             throw IntakeError(
                 .malformed, "\"\(code.prefix(40))\" is not a center code (2 to 12 upper-case letters or digits)")
         }
@@ -79,7 +80,7 @@ public final class Intake: Sendable {
         -> IntakeOutcome
     {
         var kept = false
-        defer { if !kept { unlink(body.path) } }
+        defer { if !kept { body.discard() } }
         try body.syncAndClose()
         let log = logger.with(center: center.code, sequence: sequence)
 
@@ -191,7 +192,7 @@ public final class Intake: Sendable {
         let result: IntakeDecision
         do {
             result = try database.accept(accepted) {
-                try Self.move(body.path, to: destination)
+                try body.moveInto(destination)
             }
         } catch let duplicate as DuplicateReference {
             log.critical(
@@ -226,17 +227,6 @@ public final class Intake: Sendable {
                 "\(center) batch \(manifest.sequence) is out of order: headquarters expects batch \(expected)",
                 expectedSequence: expected)
         }
-    }
-
-    /// Renames the received file into its center's folder and makes the rename durable.
-    private static func move(_ path: String, to destination: URL) throws {
-        let centerFolder = destination.deletingLastPathComponent()
-        try DurableFile.createFolder(centerFolder)
-        guard rename(path, destination.path) == 0 else {
-            throw HQError("cannot move the batch to \(destination.path): \(HQFolder.errorText())")
-        }
-        try HQFolder.syncFolder(centerFolder)
-        try HQFolder.syncFolder(URL(fileURLWithPath: path).deletingLastPathComponent())
     }
 
     private func read<T>(_ body: () throws -> T) throws(IntakeError) -> T {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import KioskReceipt
+import KioskSupport
 import Logging
 import NIOCore
 import NIOPosix
@@ -67,7 +68,7 @@ public struct HQServer: Sendable {
     public static func serverBuilder(_ settings: Settings) throws -> HTTPServerBuilder {
         let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(settings.idleTimeoutSeconds)))
         guard let tls = settings.tls else {
-            guard isLoopback(settings.host) else {
+            guard Loopback.isLoopback(settings.host) else {
                 throw HQError(
                     "plain HTTP is only served on a loopback address; give --tls-cert and --tls-key to listen on \(settings.host)"
                 )
@@ -97,11 +98,6 @@ public struct HQServer: Sendable {
             configuration.trustRoots = .file(clientCA)
         }
         return configuration
-    }
-
-    /// Whether `host` is a loopback address or name.
-    public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     // MARK: - Routes

@@ -4,6 +4,7 @@ import KioskCrypto
 
 #if canImport(Glibc)
 import Glibc
+import KioskSupport
 #endif
 
 /// Headquarters' data folder: `hq.sqlite`, `keys/` (the receipt key), `incoming/` (uploads
@@ -54,8 +55,13 @@ public struct HQFolder: Sendable {
             throw HQError("\(receiptPrivateKeyURL.path) already exists; the receipt key is never overwritten")
         }
         let key = try Ed25519PrivateKey.generate()
-        try Self.writeNew(Array(try key.pemRepresentation.utf8), to: receiptPrivateKeyURL, mode: 0o600)
-        try Self.writeNew(Array(key.publicKey.pemRepresentation.utf8), to: receiptPublicKeyURL, mode: 0o644)
+        let privatePEM = Array(try key.pemRepresentation.utf8)
+        do {
+            try DurableFile.writeNew(privatePEM, to: receiptPrivateKeyURL, mode: 0o600)
+            try DurableFile.writeNew(Array(key.publicKey.pemRepresentation.utf8), to: receiptPublicKeyURL, mode: 0o644)
+        } catch {
+            throw HQError("\(error)")
+        }
         return key
     }
 
@@ -70,29 +76,5 @@ public struct HQFolder: Sendable {
         } catch {
             throw HQError("cannot read the receipt key \(receiptPrivateKeyURL.path): \(error)")
         }
-    }
-
-    // MARK: - Durable files
-
-    /// Writes a new file durably (temporary name, fsync, link, fsync folder); fails if it exists.
-    static func writeNew(_ bytes: [UInt8], to url: URL, mode: mode_t) throws {
-        do {
-            try DurableFile.writeNew(bytes, to: url, mode: mode)
-        } catch {
-            throw HQError("\(error)")
-        }
-    }
-
-    /// Makes a rename or link in `folder` durable.
-    static func syncFolder(_ folder: URL) throws {
-        do {
-            try DurableFile.syncFolder(folder)
-        } catch {
-            throw HQError("\(error)")
-        }
-    }
-
-    static func errorText() -> String {
-        String(cString: strerror(errno))
     }
 }

@@ -4,16 +4,17 @@ import Foundation
 import Glibc
 #endif
 
-/// The one timestamp shape a manifest uses, `2026-11-27T21:45:00Z`: UTC, whole seconds, "Z".
+/// The one timestamp shape the signed formats use, `2026-11-27T21:45:00Z`: UTC, whole seconds, "Z".
 ///
-/// Done with `gmtime_r`/`timegm` instead of a date formatter so that the text never depends on
+/// Batch manifests (`created_at`, records' `submitted_at`) and receipts (`received_at`) are
+/// signed and compared byte for byte, so there is one formatter for all of them. Done with `gmtime_r`/`timegm` instead of a date formatter so that the text never depends on
 /// the locale, the time zone or a Foundation version, and parsing accepts nothing else.
-enum RFC3339 {
+package enum RFC3339 {
     /// The instants with a four-digit year: 0001-01-01T00:00:00Z through 9999-12-31T23:59:59Z.
-    static let representable: ClosedRange<Double> = -62_135_596_800...253_402_300_799
+    package static let representable: ClosedRange<Double> = -62_135_596_800...253_402_300_799
 
     /// `date` in UTC, rounded down to the second; clamped to years 0001–9999 (never a trap).
-    static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         let clamped =
             interval.isNaN ? 0 : min(max(interval.rounded(.down), representable.lowerBound), representable.upperBound)
@@ -26,7 +27,7 @@ enum RFC3339 {
     }
 
     /// The date written by `format`, or nil for any other text (offsets, fractions, impossible dates).
-    static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 20 else { return nil }
         // Positions of the separators in "YYYY-MM-DDTHH:MM:SSZ"; every other byte is a digit.
@@ -58,7 +59,7 @@ enum RFC3339 {
     }
 
     /// `value` in decimal, left-padded with zeros to `width` digits.
-    static func pad(_ value: Int, _ width: Int) -> String {
+    package static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }

@@ -1,7 +1,9 @@
-/// Lower-case hexadecimal encoding and strict decoding of bytes.
+/// Lower-case hexadecimal text: encoding and strict decoding of bytes, and the checks for the
+/// digests the signed formats carry.
 ///
-/// Used for fingerprints, digests and test vectors; it lives here so that the crypto
-/// module needs no Foundation.
+/// Digests are written in lower case so that they compare equal to `sha256sum` output byte
+/// for byte (upper-case hex would verify with some tools and not others). No Foundation: the
+/// crypto module uses it for fingerprints and digests.
 public enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
@@ -39,6 +41,19 @@ public enum Hex {
             }
         }
         return bytes
+    }
+
+    /// Whether `text` is exactly 64 lower-case hex digits: a SHA-256 digest as `sha256sum` prints it.
+    public static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && isLowercase(text)
+    }
+
+    /// Whether every character of `text` is `0-9` or `a-f` (true for the empty text).
+    public static func isLowercase(_ text: String) -> Bool {
+        text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+        }
     }
 
     private static func nibble(_ character: UInt8) -> UInt8? {
