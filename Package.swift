@@ -26,7 +26,7 @@ let package = Package(
         // UTC time, hex, center codes, loopback, strict decoding). Foundation and Glibc only.
         .target(name: "KioskSupport", swiftSettings: swiftSettings),
         // Domain: form definitions, validators, the form-flow state machine. No I/O.
-        .target(name: "KioskCore", swiftSettings: swiftSettings),
+        .target(name: "KioskCore", dependencies: ["KioskSupport"], swiftSettings: swiftSettings),
         // libcrypto from the system OpenSSL 3, and a thin safe wrapper over it.
         .systemLibrary(
             name: "COpenSSL",

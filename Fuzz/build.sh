@@ -34,13 +34,14 @@ harness() {
     echo "$out/fuzz-$name"
 }
 
+library KioskSupport
 library KioskCore
 library KioskCrypto
 library KioskBatch
 library KioskTerminal
 
-harness line_reader -lKioskTerminal -lKioskCore
-harness validators -lKioskCore
-harness form_loader -lKioskCore
-harness batch_archive -lKioskBatch -lKioskCrypto -lKioskCore -lcrypto
-harness batch_manifest -lKioskBatch -lKioskCrypto -lKioskCore -lcrypto
+harness line_reader -lKioskTerminal -lKioskCore -lKioskSupport
+harness validators -lKioskCore -lKioskSupport
+harness form_loader -lKioskCore -lKioskSupport
+harness batch_archive -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto
+harness batch_manifest -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto

@@ -1,4 +1,5 @@
 import Foundation
+import KioskSupport
 
 /// The number an applicant takes to the desk, e.g. `DEMO01-2026-000042-K`.
 ///
@@ -20,9 +21,10 @@ public struct ReferenceNumber: Hashable, Sendable, CustomStringConvertible {
         self.serial = serial
     }
 
-    /// A center code is 2 to 12 upper-case letters or digits.
+    /// A center code is 2 to 12 upper-case letters or digits (`CenterCode`, the rule the batch
+    /// format and headquarters check too).
     public static func isValidCenter(_ code: String) -> Bool {
-        (2...12).contains(code.count) && code.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
+        CenterCode.isValid(code)
     }
 
     /// Parses a typed reference (any case, surrounding spaces); nil when malformed or the check fails.

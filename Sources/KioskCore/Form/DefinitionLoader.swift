@@ -12,7 +12,7 @@ public enum DefinitionLoader {
         -> FormDefinition
     {
         let json = try parse(data, file: file)
-        try StrictKeys.checkForm(json, file: file)
+        try DefinitionKeys.checkForm(json, file: file)
         let form: FormDefinition = try decode(data, file: file)
         let expectedID = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         if form.id != expectedID {
@@ -25,7 +25,7 @@ public enum DefinitionLoader {
     /// A checked unit catalog.
     public static func catalog(from data: Data, file: String) throws(DefinitionError) -> UnitCatalog {
         let json = try parse(data, file: file)
-        try StrictKeys.checkCatalog(json, file: file)
+        try DefinitionKeys.checkCatalog(json, file: file)
         let catalog: UnitCatalog = try decode(data, file: file)
         var ids = Set<String>()
         for unit in catalog.units {

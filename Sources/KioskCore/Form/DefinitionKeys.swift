@@ -1,8 +1,9 @@
 import Foundation
+import KioskSupport
 
 /// Refuses keys the decoder would silently ignore, so a typo such as `"requried": false`
 /// is an error at start instead of a required field turned optional.
-enum StrictKeys {
+enum DefinitionKeys {
     static let form: Set = [
         "id", "version", "country", "title", "languages", "birth_date_field", "consent", "bring_to_desk", "fields",
     ]
@@ -59,10 +60,10 @@ enum StrictKeys {
         throws(DefinitionError)
     {
         guard let object = object as? [String: Any] else { return }
-        if let key = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+        if let unknown = StrictKeys.unknownKey(in: object.keys, allowed: allowed, file: file) {
             throw DefinitionError(
                 file: file, location: location,
-                problem: "unknown key \"\(key)\"; allowed here: \(allowed.sorted().joined(separator: ", "))")
+                problem: "unknown key \(unknown.shownKey); allowed here: \(unknown.allowed.joined(separator: ", "))")
         }
     }
 }
