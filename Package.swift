@@ -149,7 +149,7 @@ let package = Package(
             name: "KioskUploadTests",
             dependencies: [
                 "KioskUpload", "KioskHQ", "KioskOutbox", "KioskStore", "KioskBatch", "KioskCrypto", "KioskReceipt",
-                "KioskCore", "KioskSupport",
+                "KioskCore", "KioskTestSupport", "KioskSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

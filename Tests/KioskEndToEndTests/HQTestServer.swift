@@ -8,14 +8,14 @@ final class HQTestServer {
     static let executable = Products.executable(named: "kiosk-hq")
 
     let dataDir: URL
-    let pki: UploadTestPKI
+    let pki: TestPKI
     private(set) var process: PipeProcess?
     private(set) var port = 0
 
     /// Prepares headquarters for the kiosk whose public key is `centerKey`.
     init(root: URL, centerKey: URL) throws {
         dataDir = root.appendingPathComponent("hq-data")
-        pki = try UploadTestPKI(in: root, name: "hq")
+        pki = try TestPKI(in: root, name: "hq")
         let keys = try Self.run(["keys", "init", "--data-dir", dataDir.path])
         guard keys.status == 0 else {
             throw HarnessError.systemCall("kiosk-hq keys init: \(keys.error)", code: keys.status)
@@ -70,49 +70,5 @@ final class HQTestServer {
         process.closeInput()
         let status = try process.waitForExit(timeout: .seconds(30))
         return (status, process.output, process.errorOutput)
-    }
-}
-
-/// A certificate authority and a server certificate for 127.0.0.1 / localhost, made with the stock `openssl`.
-struct UploadTestPKI {
-    let folder: URL
-    var caCertificate: String { folder.appendingPathComponent("ca.pem").path }
-    var serverCertificate: String { folder.appendingPathComponent("server.pem").path }
-    var serverKey: String { folder.appendingPathComponent("server.key.pem").path }
-
-    init(in parent: URL, name: String) throws {
-        folder = parent.appendingPathComponent("pki-\(name)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let caKey = folder.appendingPathComponent("ca.key.pem").path
-        try Self.openssl([
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", caKey,
-            "-out", caCertificate, "-days", "2", "-subj", "/CN=\(name) test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        ])
-        let request = folder.appendingPathComponent("server.csr").path
-        try Self.openssl([
-            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", serverKey, "-out",
-            request, "-subj", "/CN=localhost",
-        ])
-        let extensions = folder.appendingPathComponent("server.ext").path
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-            .write(toFile: extensions, atomically: true, encoding: .utf8)
-        try Self.openssl([
-            "x509", "-req", "-in", request, "-CA", caCertificate, "-CAkey", caKey, "-CAcreateserial", "-out",
-            serverCertificate, "-days", "2", "-extfile", extensions,
-        ])
-    }
-
-    static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HarnessError.systemCall("openssl \(arguments.first ?? "")", code: process.terminationStatus)
-        }
     }
 }

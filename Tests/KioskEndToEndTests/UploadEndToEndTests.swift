@@ -152,7 +152,7 @@ final class UploadEndToEndTests {
     @Test func aServerCertificateFromAnotherCAIsRefusedWithExit1() throws {
         try storeApproved(1)
         try hq.start()
-        let other = try UploadTestPKI(in: fixture.dataDir, name: "other")
+        let other = try TestPKI(in: fixture.dataDir, name: "other")
         let run = try fixture.run(["upload", "--hq", hq.url, "--hq-ca", other.caCertificate, "--hq-key", hq.receiptKey])
         #expect(run.status == 1)
         #expect(run.error.contains("upload failed (tls)"))

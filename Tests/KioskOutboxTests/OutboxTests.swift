@@ -4,6 +4,7 @@ import KioskBatch
 import KioskCore
 import KioskCrypto
 import KioskStore
+import KioskTestSupport
 import Testing
 
 @testable import KioskOutbox
@@ -23,22 +24,16 @@ struct OutboxTests {
         outbox = Outbox(folder: folder.appendingPathComponent("outbox"), database: database, center: "DEMO01", key: key)
     }
 
-    /// Stores `count` applications and approves the first `approved` of them (directly in SQL:
-    /// the review console is another issue).
+    /// Stores `count` applications and approves the first `approved` of them through the
+    /// review store, with their history and audit entries, as the console does.
     func store(_ count: Int, approved: Int) throws {
         for index in 0..<count {
             let draft = ApplicationDraft(
                 formID: "ua-contract", formVersion: 1, language: .uk, consentVersion: "c1",
                 answers: ["surname": .single("Прізвище \(index) \"quoted\" \\ back"), "n": .multiple(["B"])])
-            _ = try database.applications.submit(
+            let stored = try database.applications.submit(
                 draft, formSHA256: String(repeating: "0", count: 64), center: "DEMO01", year: 2026, at: Date())
-        }
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("kiosk.sqlite").path)
-        try queue.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE application SET state = 'approved' WHERE id IN (SELECT id FROM application ORDER BY id LIMIT ?)",
-                arguments: [approved])
+            if index < approved { try Seed.approve(stored, in: database) }
         }
     }
 

@@ -5,6 +5,7 @@ import KioskCrypto
 import KioskHQ
 import KioskReceipt
 import KioskStore
+import KioskTestSupport
 import KioskUpload
 import Logging
 import Synchronization

@@ -7,6 +7,7 @@ import KioskHQ
 import KioskOutbox
 import KioskReceipt
 import KioskStore
+import KioskTestSupport
 import KioskUpload
 import Logging
 
@@ -49,19 +50,16 @@ final class UploadWorld: Sendable {
     var sentURL: URL { root.appendingPathComponent("sent") }
     var outbox: Outbox { Outbox(folder: outboxFolder, database: database, center: "DEMO01", key: centerKey) }
 
-    /// Stores `count` applications and approves them (directly in SQL: the review console is another issue).
+    /// Stores `count` applications and approves them through the review store, with their
+    /// history and audit entries, as the console does.
     func storeApproved(_ count: Int) throws {
         for index in 0..<count {
             let draft = ApplicationDraft(
                 formID: "ua-contract", formVersion: 1, language: .uk, consentVersion: "c1",
                 answers: ["surname": .single("Шевченко \(index)"), "rnokpp": .single("3652504575")])
-            _ = try database.applications.submit(
+            let stored = try database.applications.submit(
                 draft, formSHA256: String(repeating: "0", count: 64), center: "DEMO01", year: 2026, at: Date())
-        }
-        let queue = try DatabaseQueue(path: databasePath)
-        defer { try? queue.close() }
-        try queue.write { db in
-            try db.execute(sql: "UPDATE application SET state = 'approved' WHERE state = 'submitted'")
+            try Seed.approve(stored, in: database)
         }
     }
 

@@ -2,14 +2,14 @@ import Foundation
 
 /// A certificate authority and a server certificate for 127.0.0.1 / localhost, made at test
 /// time with the stock `openssl` CLI, as an operator would make them.
-struct TestPKI {
-    let folder: URL
-    var caCertificate: String { folder.appendingPathComponent("ca.pem").path }
-    var serverCertificate: String { folder.appendingPathComponent("server.pem").path }
-    var serverKey: String { folder.appendingPathComponent("server.key.pem").path }
+package struct TestPKI: Sendable {
+    package let folder: URL
+    package var caCertificate: String { folder.appendingPathComponent("ca.pem").path }
+    package var serverCertificate: String { folder.appendingPathComponent("server.pem").path }
+    package var serverKey: String { folder.appendingPathComponent("server.key.pem").path }
 
     /// Makes the CA (`CA:TRUE`) and a server certificate it signs, in a new folder under `parent`.
-    init(in parent: URL, name: String) throws {
+    package init(in parent: URL, name: String) throws {
         folder = parent.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let ca = folder.appendingPathComponent("ca").path
@@ -37,7 +37,7 @@ struct TestPKI {
     }
 
     /// A client certificate (`clientAuth`) signed by this CA, for mutual TLS; returns (certificate, key) paths.
-    func clientCertificate(name: String) throws -> (certificate: String, key: String) {
+    package func clientCertificate(name: String) throws -> (certificate: String, key: String) {
         let key = folder.appendingPathComponent("\(name).key.pem").path
         let certificate = folder.appendingPathComponent("\(name).pem").path
         let request = folder.appendingPathComponent("\(name).csr").path
@@ -57,21 +57,6 @@ struct TestPKI {
     }
 
     static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PKIError(description: "openssl \(arguments.first ?? ""): " + String(decoding: message, as: UTF8.self))
-        }
-    }
-
-    struct PKIError: Error, CustomStringConvertible {
-        let description: String
+        _ = try ProcessRunner.check("openssl", arguments)
     }
 }
