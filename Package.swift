@@ -35,7 +35,9 @@ let package = Package(
         ),
         .target(name: "KioskCrypto", dependencies: ["COpenSSL", "KioskSupport"], swiftSettings: swiftSettings),
         // The signed batch format: manifest, records, tar writer and strict reader, verifier.
-        .target(name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings
+        ),
         // Opening SQLite files the one way both databases need: checked, WAL, synchronous=FULL.
         .target(
             name: "KioskSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
@@ -114,7 +116,8 @@ let package = Package(
         .testTarget(name: "KioskSupportTests", dependencies: ["KioskSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings),
+            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto", "KioskSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskCryptoTests", dependencies: ["KioskCrypto", "KioskSupport", "KioskTestSupport"],
             swiftSettings: swiftSettings),
