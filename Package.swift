@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "KioskHQTests",
             dependencies: [
-                "KioskHQ", "KioskBatch", "KioskCrypto", "KioskReceipt",
+                "KioskHQ", "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -323,6 +323,17 @@ def center_public_key(kiosk, path):
     return path
 
 
+def kiosk_with_hq(binaries, work):
+    """A new kiosk data folder and a headquarters that knows its center (not started yet)."""
+    kiosk = Kiosk(binaries, os.path.join(work, "kiosk"))
+    kiosk.init()
+    center = kiosk.config()["center"]
+    pem = center_public_key(kiosk, os.path.join(work, "center.pub.pem"))
+    hq = HQ(binaries, os.path.join(work, "hq"))
+    hq.setup([(center, pem)])
+    return kiosk, hq, center
+
+
 def scratch(prefix):
     return tempfile.mkdtemp(prefix=f"kiosk-rel-{prefix}-")
 

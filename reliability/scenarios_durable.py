@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 
-from kiosklib import (APPLICATION, HQ, Failure, Kiosk, Skip, center_public_key, insert_approved, remove, scratch,
+from kiosklib import (APPLICATION, Failure, Kiosk, Skip, insert_approved, kiosk_with_hq, remove, scratch,
                       sqlite)
 
 SYNCS = ("fsync", "fdatasync")
@@ -137,12 +137,7 @@ def hq(ctx, runs):
     work = scratch("durable-hq")
     server = None
     try:
-        kiosk = Kiosk(ctx.binaries, os.path.join(work, "kiosk"))
-        kiosk.init()
-        center = kiosk.config()["center"]
-        pem = center_public_key(kiosk, os.path.join(work, "center.pub.pem"))
-        server = HQ(ctx.binaries, os.path.join(work, "hq"))
-        server.setup([(center, pem)])
+        kiosk, server, center = kiosk_with_hq(ctx.binaries, work)
         trace_path = os.path.join(work, "hq.strace")
         server.start(wrapper=[strace, "-f", "-y", "-s", "64", "-e", "trace=" + ",".join(SYNCS + WRITES),
                               "-o", trace_path])

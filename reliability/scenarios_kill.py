@@ -5,8 +5,8 @@ import os
 import random
 import time
 
-from kiosklib import (APPLICATION, HQ, Failure, Kiosk, Skip, center_public_key, insert_approved, integrity,
-                      remove, scratch, sqlite, tar_references)
+from kiosklib import (APPLICATION, Failure, Kiosk, Skip, insert_approved, integrity, kiosk_with_hq, remove,
+                      scratch, sqlite, tar_references)
 
 
 def attend(ctx, runs):
@@ -209,12 +209,7 @@ def upload(ctx, runs):
     work = scratch("upload")
     hq = None
     try:
-        kiosk = Kiosk(ctx.binaries, os.path.join(work, "kiosk"))
-        kiosk.init()
-        center = kiosk.config()["center"]
-        pem = center_public_key(kiosk, os.path.join(work, "center.pub.pem"))
-        hq = HQ(ctx.binaries, os.path.join(work, "hq"))
-        hq.setup([(center, pem)])
+        kiosk, hq, center = kiosk_with_hq(ctx.binaries, work)
         url = hq.start()
         serial = 1
         insert_approved(kiosk.database, center, serial, 400)

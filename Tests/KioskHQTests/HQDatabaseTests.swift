@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskTestSupport
 import Testing
 
 @testable import KioskHQ
@@ -8,10 +9,8 @@ import Testing
 struct HQDatabaseTests {
     @Test func theWriterCommitsWithSynchronousFull() throws {
         // Given headquarters' database, new and then reopened
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-hqdb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("hq.sqlite").path
+        let folder = try TemporaryFolder(prefix: "kiosk-hqdb")
+        let path = folder.path("hq.sqlite")
         for _ in 0..<2 {
             let database = try HQDatabase.open(at: path)
 
@@ -31,10 +30,8 @@ struct HQDatabaseTests {
 extension HQDatabaseTests {
     @Test func aDamagedDatabaseIsRefusedAndLeftUntouched() throws {
         // Given a file of garbage where headquarters' database should be
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-hqdb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("hq.sqlite").path
+        let folder = try TemporaryFolder(prefix: "kiosk-hqdb")
+        let path = folder.path("hq.sqlite")
         let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
         try garbage.write(to: URL(fileURLWithPath: path))
 
