@@ -29,8 +29,8 @@ public struct AttendScreen: Sendable {
         switch step {
         case .ask(let question): lines(for: question)
         case .review(let sheet): lines(for: sheet)
-        case .confirmCancel(let notice): [text("cancel.confirm")] + (notice.map(lines(for:)) ?? [])
-        case .cancelled: [text("cancel.done")]
+        case .confirmCancel(let notice): [text(.cancelConfirm)] + (notice.map(lines(for:)) ?? [])
+        case .cancelled: [text(.cancelDone)]
         case .submit: []
         }
     }
@@ -38,27 +38,27 @@ public struct AttendScreen: Sendable {
     /// The screen after the commit returned: the reference number and what to bring.
     public func stored(reference: String, bringToDesk: String) -> [String] {
         [
-            "", text("done.stored"), "",
-            "    " + text("done.reference", ["reference": reference]), "",
-            text("done.bring"),
+            "", text(.doneStored), "",
+            "    " + text(.doneReference, ["reference": reference]), "",
+            text(.doneBring),
         ]
             + bringToDesk.split(separator: "\n", omittingEmptySubsequences: false).map {
                 "  " + TerminalText.escape(String($0))
-            } + ["", text("done.press_enter")]
+            } + ["", text(.donePressEnter)]
     }
 
     func lines(for question: Question) -> [String] {
-        var lines = ["", text("prompt.question_of", ["number": "\(question.number)", "total": "\(question.total)"])]
+        var lines = ["", text(.promptQuestionOf, ["number": "\(question.number)", "total": "\(question.total)"])]
         lines.append(TerminalText.escape(question.label))
         lines += question.hints.map { "  " + TerminalText.escape($0) }
         for (offset, option) in question.options.enumerated() {
             lines.append("  \(offset + 1)) \(TerminalText.escape(option))")
         }
         if let current = question.current {
-            lines.append("  " + text("prompt.current", ["value": current]))
+            lines.append("  " + text(.promptCurrent, ["value": current]))
         }
         if question.number == 1 {
-            lines.append("  " + text("prompt.commands"))
+            lines.append("  " + text(.promptCommands))
         }
         if let notice = question.notice {
             lines += self.lines(for: notice)
@@ -88,7 +88,7 @@ public struct AttendScreen: Sendable {
     }
 
     /// A message from the strings file; placeholder values are escaped before they are inserted.
-    public func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
+    public func text(_ key: InterfaceStrings.Key, _ arguments: [String: String] = [:]) -> String {
         TerminalText.escape(strings.format(key, arguments.mapValues(TerminalText.escape)))
     }
 }

@@ -26,7 +26,7 @@ public struct AnswerParser: Sendable {
                 Choice(value: $0.id, label: $0.name)
             }
             let none = LocalizedText(
-                Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, strings.format("choice.no_preference")) })
+                Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, strings.format(.choiceNoPreference)) })
             )
             return units + [Choice(value: UnitCatalog.noPreference, label: none)]
         case .unitPositions:
@@ -44,8 +44,8 @@ public struct AnswerParser: Sendable {
     /// The yes/no options, in the applicant's language.
     public func yesNoOptions() -> [Choice] {
         [
-            Choice(value: "yes", label: LocalizedText([strings.language: word("words.yes", fallback: "yes")])),
-            Choice(value: "no", label: LocalizedText([strings.language: word("words.no", fallback: "no")])),
+            Choice(value: "yes", label: LocalizedText([strings.language: word(.wordsYes, fallback: "yes")])),
+            Choice(value: "no", label: LocalizedText([strings.language: word(.wordsNo, fallback: "no")])),
         ]
     }
 
@@ -155,8 +155,8 @@ public struct AnswerParser: Sendable {
             return options[number - 1]
         }
         if extraWords {
-            if (strings.words("words.yes") + ["yes", "y"]).contains(key) { return options[0] }
-            if (strings.words("words.no") + ["no", "n"]).contains(key) { return options[1] }
+            if (strings.words(.wordsYes) + ["yes", "y"]).contains(key) { return options[0] }
+            if (strings.words(.wordsNo) + ["no", "n"]).contains(key) { return options[1] }
         }
         if let match = options.first(where: { choice in
             choice.value.lowercased() == key || choice.label.values.values.contains { $0.lowercased() == key }
@@ -243,7 +243,7 @@ public struct AnswerParser: Sendable {
         return age >= (range.min ?? Int.min) && age <= (range.max ?? Int.max)
     }
 
-    private func word(_ key: String, fallback: String) -> String {
+    private func word(_ key: InterfaceStrings.Key, fallback: String) -> String {
         let first = strings.words(key).first ?? fallback
         return first.prefix(1).uppercased() + first.dropFirst()
     }

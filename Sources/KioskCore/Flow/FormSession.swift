@@ -71,15 +71,15 @@ public struct FormSession: Sendable {
             phase = .confirmingCancel(returnTo: phase)
             return .confirmCancel(notice: nil)
         case .help:
-            let help = field.help?.resolve(language) ?? strings.format("prompt.no_help")
-            return ask(index, fromReview: fromReview, notice: .info(help + "\n" + strings.format("prompt.commands")))
+            let help = field.help?.resolve(language) ?? strings.format(.promptNoHelp)
+            return ask(index, fromReview: fromReview, notice: .info(help + "\n" + strings.format(.promptCommands)))
         case .review, .confirm:
             resumeIndex = fromReview ? resumeIndex : index
             return review()
         case .back:
             if fromReview { return review() }
             guard let previous = visibleIndices.last(where: { $0 < index }) else {
-                return ask(index, fromReview: false, notice: .info(strings.format("back.at_start")))
+                return ask(index, fromReview: false, notice: .info(strings.format(.backAtStart)))
             }
             return ask(previous, fromReview: false)
         case nil:
@@ -118,25 +118,25 @@ public struct FormSession: Sendable {
             if let number = Int(input), visible.indices.contains(number - 1) {
                 return ask(visible[number - 1], fromReview: true)
             }
-            return review(notice: .error(strings.format("review.unknown_number")))
+            return review(notice: .error(strings.format(.reviewUnknownNumber)))
         }
     }
 
     private mutating func cancelConfirmation(_ input: String, returnTo: Phase) -> FormStep {
         let key = input.lowercased()
-        if (strings.words("words.yes") + ["yes", "y"]).contains(key) {
+        if (strings.words(.wordsYes) + ["yes", "y"]).contains(key) {
             answers = [:]
             phase = .cancelled
             return .cancelled
         }
-        if (strings.words("words.no") + ["no", "n"]).contains(key) {
-            let kept = Notice.info(strings.format("cancel.kept"))
+        if (strings.words(.wordsNo) + ["no", "n"]).contains(key) {
+            let kept = Notice.info(strings.format(.cancelKept))
             switch returnTo {
             case .asking(let index, let fromReview): return ask(index, fromReview: fromReview, notice: kept)
             default: return review(notice: kept)
             }
         }
-        return .confirmCancel(notice: .error(strings.format("error.yes_no.invalid")))
+        return .confirmCancel(notice: .error(strings.message(for: ValidationFailure(.yesNoInvalid))))
     }
 
     // MARK: - Moving on
@@ -207,19 +207,19 @@ public struct FormSession: Sendable {
         switch field.type {
         case .choice:
             options = parser.options(for: field, answers: answers)
-            hints.append(strings.format("prompt.choose_one"))
+            hints.append(strings.format(.promptChooseOne))
         case .multiChoice:
             options = parser.options(for: field, answers: answers)
-            hints.append(strings.format("prompt.choose_many"))
+            hints.append(strings.format(.promptChooseMany))
         case .yesNo:
             options = parser.yesNoOptions()
-            hints.append(strings.format("prompt.yes_no"))
+            hints.append(strings.format(.promptYesNo))
         case .date:
-            hints.append(strings.format("prompt.date_format"))
+            hints.append(strings.format(.promptDateFormat))
         case .text, .identifier:
             break
         }
-        if !field.required { hints.append(strings.format("prompt.optional")) }
+        if !field.required { hints.append(strings.format(.promptOptional)) }
         if let help = field.help { hints.insert(help.resolve(language), at: 0) }
         return .ask(
             Question(
@@ -235,16 +235,16 @@ public struct FormSession: Sendable {
             let field = form.fields[index]
             return ReviewSheet.Entry(
                 number: offset + 1, fieldID: field.id, label: field.label.resolve(language),
-                value: answers[field.id].map { display($0, for: field) } ?? strings.format("review.not_given"))
+                value: answers[field.id].map { display($0, for: field) } ?? strings.format(.reviewNotGiven))
         }
         return .review(
             ReviewSheet(
-                title: strings.format("review.title"), entries: entries, instructions: reviewInstructions,
+                title: strings.format(.reviewTitle), entries: entries, instructions: reviewInstructions,
                 notice: notice))
     }
 
     private var reviewInstructions: String {
-        strings.format("review.instructions", ["confirm": strings.words("words.confirm").first ?? "confirm"])
+        strings.format(.reviewInstructions, ["confirm": strings.words(.wordsConfirm).first ?? "confirm"])
     }
 
     /// An answer as the applicant reads it: choice labels in their language, not stored values.
@@ -258,9 +258,9 @@ public struct FormSession: Sendable {
 
     private func command(_ input: String) -> Command? {
         let key = input.lowercased()
-        let table: [(Command, String, String)] = [
-            (.back, "words.back", "back"), (.help, "words.help", "help"), (.review, "words.review", "review"),
-            (.cancel, "words.cancel", "cancel"), (.confirm, "words.confirm", "confirm"),
+        let table: [(Command, InterfaceStrings.Key, String)] = [
+            (.back, .wordsBack, "back"), (.help, .wordsHelp, "help"), (.review, .wordsReview, "review"),
+            (.cancel, .wordsCancel, "cancel"), (.confirm, .wordsConfirm, "confirm"),
         ]
         return table.first { _, key2, english in key == english || strings.words(key2).contains(key) }?.0
     }

@@ -14,8 +14,55 @@ public struct InterfaceStrings: Sendable, Hashable {
         self.texts = texts
     }
 
-    /// The text for `key` with `{placeholders}` replaced; a missing key shows as itself.
-    public func format(_ key: String, _ arguments: [String: String] = [:]) -> String {
+    /// The kiosk's own texts; the raw value is the key in `Kiosk/strings/<lang>.json`.
+    public enum Key: String, Sendable, CaseIterable {
+        case welcomeTitle = "welcome.title"
+        case welcomeIntro = "welcome.intro"
+        case welcomeChooseLanguage = "welcome.choose_language"
+        case welcomeInvalidLanguage = "welcome.invalid_language"
+        case promptCommands = "prompt.commands"
+        case promptOptional = "prompt.optional"
+        case promptChooseOne = "prompt.choose_one"
+        case promptChooseMany = "prompt.choose_many"
+        case promptYesNo = "prompt.yes_no"
+        case promptDateFormat = "prompt.date_format"
+        case promptNoHelp = "prompt.no_help"
+        case promptQuestionOf = "prompt.question_of"
+        case promptCurrent = "prompt.current"
+        case wordsYes = "words.yes"
+        case wordsNo = "words.no"
+        case wordsBack = "words.back"
+        case wordsHelp = "words.help"
+        case wordsReview = "words.review"
+        case wordsCancel = "words.cancel"
+        case wordsConfirm = "words.confirm"
+        case choiceNoPreference = "choice.no_preference"
+        case reviewTitle = "review.title"
+        case reviewInstructions = "review.instructions"
+        case reviewNotGiven = "review.not_given"
+        case reviewUnknownNumber = "review.unknown_number"
+        case cancelConfirm = "cancel.confirm"
+        case cancelDone = "cancel.done"
+        case cancelKept = "cancel.kept"
+        case doneStored = "done.stored"
+        case doneReference = "done.reference"
+        case doneBring = "done.bring"
+        case donePressEnter = "done.press_enter"
+        case errorStoreFailed = "error.store_failed"
+        case backAtStart = "back.at_start"
+        case serviceOutOfService = "service.out_of_service"
+        case inputTooLong = "input.too_long"
+        case inputInvalidUTF8 = "input.invalid_utf8"
+        case inputControlCharacters = "input.control_characters"
+    }
+
+    /// The text for `key` with `{placeholders}` replaced.
+    public func format(_ key: Key, _ arguments: [String: String] = [:]) -> String {
+        format(raw: key.rawValue, arguments)
+    }
+
+    /// The text for a key by its name in the file; a missing key shows as itself.
+    func format(raw key: String, _ arguments: [String: String] = [:]) -> String {
         var text = texts[key] ?? key
         for (name, value) in arguments {
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
@@ -25,28 +72,17 @@ public struct InterfaceStrings: Sendable, Hashable {
 
     /// The message for a validation failure, in this language.
     public func message(for failure: ValidationFailure) -> String {
-        format("error.\(failure.code.rawValue)", failure.arguments)
+        format(raw: "error.\(failure.code.rawValue)", failure.arguments)
     }
 
     /// The words (comma-separated in the file) that mean a command, in this language and in English.
-    public func words(_ key: String) -> [String] {
-        (texts[key] ?? "").split(separator: ",").map {
+    public func words(_ key: Key) -> [String] {
+        (texts[key.rawValue] ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }.filter { !$0.isEmpty }
     }
 
     /// Keys every strings file must define.
     public static let requiredKeys: [String] =
-        [
-            "welcome.title", "welcome.intro", "welcome.choose_language", "welcome.invalid_language",
-            "prompt.commands", "prompt.optional", "prompt.choose_one", "prompt.choose_many",
-            "prompt.yes_no", "prompt.date_format", "prompt.no_help", "prompt.question_of", "prompt.current",
-            "words.yes", "words.no", "words.back", "words.help", "words.review", "words.cancel",
-            "words.confirm", "choice.no_preference",
-            "review.title", "review.instructions", "review.not_given", "review.unknown_number",
-            "cancel.confirm", "cancel.done", "cancel.kept",
-            "done.stored", "done.reference", "done.bring", "done.press_enter",
-            "error.store_failed", "back.at_start", "service.out_of_service",
-            "input.too_long", "input.invalid_utf8", "input.control_characters",
-        ] + ValidationFailure.Code.allCases.map { "error.\($0.rawValue)" }
+        Key.allCases.map(\.rawValue) + ValidationFailure.Code.allCases.map { "error.\($0.rawValue)" }
 }

@@ -176,7 +176,7 @@ extension ReviewConsole {
         for (offset, option) in forms.options(for: field, in: form, answers: answers, today: today).enumerated() {
             lines.append("  \(offset + 1)) \(TerminalText.escape(option))")
         }
-        if field.type == .date { lines.append(TerminalText.escape(forms.strings.format("prompt.date_format"))) }
+        if field.type == .date { lines.append(TerminalText.escape(forms.strings.format(.promptDateFormat))) }
         if field.type == .multiChoice { lines.append("Type the numbers separated by commas.") }
         if !field.required { lines.append("Leave it empty to remove the answer.") }
         lines.append("Type the new value, or cancel.")

@@ -113,7 +113,7 @@ struct AttendLoop {
                     return event == .endOfInput && !once ? .endOfInput : .stored
                 }
                 health.storeFailed()
-                step = session.storeFailed(message: strings.format("error.store_failed"))
+                step = session.storeFailed(message: strings.format(.errorStoreFailed))
                 continue
             case .cancelled:
                 try show(screen.lines(for: step))
@@ -163,9 +163,9 @@ struct AttendLoop {
         let all = languages.compactMap { resources.strings[$0] }
         try show(
             AttendScreen.welcome(
-                title: all.map { $0.format("welcome.title") },
-                intro: all.map { $0.format("welcome.intro") },
-                choose: all.map { $0.format("welcome.choose_language") }.joined(separator: " / "),
+                title: all.map { $0.format(.welcomeTitle) },
+                intro: all.map { $0.format(.welcomeIntro) },
+                choose: all.map { $0.format(.welcomeChooseLanguage) }.joined(separator: " / "),
                 languages: languages))
         var prompt = true
         while true {
@@ -177,7 +177,7 @@ struct AttendLoop {
                 if let language = Self.language(line, among: languages) { return .chosen(language) }
                 try writer.writeLine(
                     "! "
-                        + all.map { TerminalText.escape($0.format("welcome.invalid_language")) }.joined(
+                        + all.map { TerminalText.escape($0.format(.welcomeInvalidLanguage)) }.joined(
                             separator: " / "))
             case .rejected(let rejection):
                 let key = Self.key(for: rejection)
@@ -230,7 +230,7 @@ struct AttendLoop {
     private func showOutOfService() throws {
         try writer.clearScreen()
         let all = form.definition.languages.compactMap { resources.strings[$0] }
-        try show(all.map { TerminalText.escape($0.format("service.out_of_service")) })
+        try show(all.map { TerminalText.escape($0.format(.serviceOutOfService)) })
     }
 
     /// A language by its menu number, its code or its own name.
@@ -240,11 +240,11 @@ struct AttendLoop {
         return languages.first { $0.rawValue == key || $0.nativeName.lowercased() == key }
     }
 
-    static func key(for rejection: LineRejection) -> String {
+    static func key(for rejection: LineRejection) -> InterfaceStrings.Key {
         switch rejection {
-        case .tooLong: "input.too_long"
-        case .invalidUTF8: "input.invalid_utf8"
-        case .controlCharacter: "input.control_characters"
+        case .tooLong: .inputTooLong
+        case .invalidUTF8: .inputInvalidUTF8
+        case .controlCharacter: .inputControlCharacters
         }
     }
 

@@ -110,7 +110,7 @@ struct FormSessionUkrainianTests {
 
         // Then the field's Ukrainian help and the command list are shown
         #expect(question.fieldID == "rnokpp")
-        let commands = try KioskFiles.strings(.uk).format("prompt.commands")
+        let commands = try KioskFiles.strings(.uk).format(.promptCommands)
         #expect(
             question.notice
                 == .info(

@@ -69,7 +69,7 @@ struct DefinitionLoaderTests {
         for key in InterfaceStrings.requiredKeys {
             #expect(strings.texts[key]?.isEmpty == false, "\(key) in \(language.rawValue)")
         }
-        #expect(strings.words("words.yes").contains { !$0.isEmpty })
+        #expect(strings.words(.wordsYes).contains { !$0.isEmpty })
     }
 
     @Test("a DefinitionError reads file: location: problem")
