@@ -12,8 +12,7 @@ package enum UploadConfigCheck {
     /// The summary lines; throws the first problem, naming the file, the key and what is expected.
     package static func lines(_ config: KioskConfig, folder: DataFolder) throws(SetupError) -> [String] {
         let file = folder.configURL.path
-        // As before: against the data folder (not the configuration file's folder as upload does).
-        let paths = ConfigPaths(configFile: folder.url.appendingPathComponent("config.json"))
+        let paths = folder.configPaths
         guard let hqURL = config.hqURL else {
             return ["upload:      not configured (no hq_url); sealed batches wait in the outbox"]
         }

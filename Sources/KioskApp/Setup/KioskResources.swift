@@ -31,7 +31,7 @@ package struct KioskResources: Sendable {
             return (URL(fileURLWithPath: option, relativeTo: current).standardizedFileURL, "--kiosk-dir")
         }
         if let configured = config.kioskDir {
-            return (URL(fileURLWithPath: configured, relativeTo: current).standardizedFileURL, "config kiosk_dir")
+            return (paths.url(configured), "config kiosk_dir")
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let candidates: [(URL, String)] = [

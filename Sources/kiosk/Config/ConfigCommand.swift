@@ -17,7 +17,9 @@ struct ConfigCommand: AsyncParsableCommand {
                 The file: --config, else $KIOSK_CONFIG (an installed kiosk: /etc/kiosk/config.json), \
                 else config.json in the data folder. Environment variables KIOSK_<KEY> (KIOSK_CENTER, \
                 KIOSK_IDLE_TIMEOUT_SECONDS, KIOSK_MIN_FREE_DISK_MB, ...) override the file's keys, as \
-                they do for every command. Unknown keys, wrong types, a non-https headquarters URL and \
+                they do for every command. Relative paths in it (kiosk_dir, hq_ca, hq_receipt_key, \
+                hq_client_cert, hq_client_key) are relative to the configuration file's folder, as \
+                for kiosk upload. Unknown keys, wrong types, a non-https headquarters URL and \
                 unreadable certificate or key files are refused with the file, the key and what is \
                 expected. Exit status 0 when everything is usable, 1 otherwise.
                 """)
