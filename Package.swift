@@ -98,9 +98,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // The kiosk's application services, tested in-process: configuration, data folder,
+        // Kiosk folder, health, the attend service, status. No HTTP client or NIO here: the
+        // attend process must not load the upload libraries.
+        .target(
+            name: "KioskApp",
+            dependencies: [
+                "KioskSupport",
+                "KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
+                "KioskReview",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // The upload command's wiring: settings built from the configuration, its checks, reporters.
+        .target(
+            name: "KioskUploadSetup",
+            dependencies: ["KioskApp", "KioskUpload", "KioskCrypto", "KioskStore"],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "kiosk",
             dependencies: [
+                "KioskApp", "KioskUploadSetup",
                 "KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
                 "KioskReview", "KioskUpload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -157,6 +175,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskAppTests",
+            dependencies: [
+                "KioskApp", "KioskUploadSetup", "KioskUpload", "KioskCore", "KioskStore", "KioskTerminal",
+                "KioskCrypto", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import KioskApp
 import KioskCore
+import KioskTerminal
 import Logging
 
 /// `kiosk attend`: the applicant form on this terminal.
-struct AttendCommand: ParsableCommand {
+struct AttendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attend",
         abstract: "Run the applicant form on this terminal (the default command).",
@@ -48,23 +50,34 @@ struct AttendCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
-        let context = try KioskContext.load(data)
+        let context = try data.context()
         let form = try context.resources.form(form ?? context.config.form)
         if let lang, !form.definition.languages.contains(lang) {
             throw ValidationError("the form \(form.definition.id) is not translated into \(lang.rawValue)")
         }
+        let input = TerminalInput(fileDescriptor: STDIN_FILENO)
+        let mode = try TerminalControl.enterKioskMode(STDIN_FILENO)
+        defer { try? mode.restore() }
+        if input.isTerminal {
+            try TerminalControl.ignoreJobControlSignals()
+        } else {
+            signal(SIGPIPE, SIG_IGN)
+        }
+        let clock = SystemAttendClock()
         // The database is opened by the health checks: a damaged one or a full disk shows
         // "out of service" on this terminal instead of stopping the service.
-        var loop = AttendLoop(
+        var service = AttendService(
             form: form, resources: context.resources, center: context.config.center,
-            health: ServiceHealth(check: HealthCheck(folder: context.folder, config: context.config)),
-            fixedLanguage: lang, once: once,
-            idleTimeout: .seconds(idleTimeout ?? context.config.idleTimeoutSeconds),
-            healthInterval: .seconds(healthInterval ?? 30),
+            health: ServiceHealth(check: HealthCheck(folder: context.folder, config: context.config), clock: clock),
+            settings: AttendService.Settings(
+                fixedLanguage: lang, once: once,
+                idleTimeout: .seconds(idleTimeout ?? context.config.idleTimeoutSeconds),
+                healthInterval: .seconds(healthInterval ?? 30)),
+            input: input, output: TerminalWriter(fileDescriptor: STDOUT_FILENO), clock: clock,
             logger: Logger(label: "kiosk.attend"))
-        try loop.run()
+        try service.run()
     }
 }
 

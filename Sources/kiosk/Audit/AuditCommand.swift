@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import KioskApp
 import KioskCore
 import KioskReview
 import KioskStore
 import KioskTerminal
 
 /// `kiosk audit`: check and print the tamper-evident log of staff actions.
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify and list the audit log of staff actions.",
@@ -17,7 +18,7 @@ struct AuditCommand: ParsableCommand {
             """,
         subcommands: [Verify.self, List.self])
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the hash chain; exits 1 naming each edited, deleted or reordered entry.",
             discussion: """
@@ -38,7 +39,7 @@ struct AuditCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let database = try AuditCommand.database(data)
             let report = try AuditVerifier().verify(database, expectedHead: head)
             if report.isIntact {
@@ -57,7 +58,7 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the audit log, oldest first.")
 
         @OptionGroup var data: DataOptions
@@ -71,7 +72,7 @@ struct AuditCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let database = try AuditCommand.database(data)
             let time = ReviewTime(timeZone: .current)
             let start = try since.map { text -> Date in
@@ -101,8 +102,7 @@ struct AuditCommand: ParsableCommand {
 
     static func database(_ data: DataOptions) throws -> AppDatabase {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
-        let folder = DataFolder.resolve(option: data.dataDir, environment: ProcessInfo.processInfo.environment)
-        try folder.prepare()
+        let folder = try data.preparedFolder()
         return try folder.openDatabase()
     }
 }

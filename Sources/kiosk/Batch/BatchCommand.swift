@@ -1,17 +1,18 @@
 import ArgumentParser
 import Foundation
+import KioskApp
 import KioskBatch
 import KioskCrypto
 import KioskOutbox
 
 /// `kiosk batch`: seal approved applications into signed batches, and check batch files.
-struct BatchCommand: ParsableCommand {
+struct BatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "Create and verify signed batches.",
         subcommands: [Create.self, Verify.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Seal the approved applications into the next batch in DATA/outbox.",
             discussion: """
@@ -30,9 +31,9 @@ struct BatchCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
-            let context = try KioskContext.load(data)
+            let context = try data.context()
             let outbox = try context.outbox()
             for file in try outbox.completePending() {
                 print("completed \(file.lastPathComponent) (interrupted earlier)")
@@ -45,7 +46,7 @@ struct BatchCommand: ParsableCommand {
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a batch file: signature, records digest, count and chain.",
             discussion: """
@@ -64,12 +65,12 @@ struct BatchCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The previous batch file, to check the chain.", valueName: "file"))
         var previous: String?
 
-        func run() throws {
+        func run() async throws {
             let publicKey: Ed25519PublicKey
             if let key {
                 publicKey = try Ed25519PublicKey(pemRepresentation: String(contentsOfFile: key, encoding: .utf8))
             } else {
-                publicKey = try KioskContext.load(data).folder.centerKey.load().publicKey
+                publicKey = try data.context().folder.centerKey.load().publicKey
             }
             let contents = try BatchReader.read(path: file)
             let previousContents = try previous.map { try BatchReader.read(path: $0) }

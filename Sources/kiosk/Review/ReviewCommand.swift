@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import KioskApp
 import KioskCore
 import KioskReview
 
 /// `kiosk review`: the staff review console on this terminal.
-struct ReviewCommand: ParsableCommand {
+struct ReviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Run the staff review console on this terminal.",
@@ -41,9 +42,9 @@ struct ReviewCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
-        let context = try KioskContext.load(data)
+        let context = try data.context()
         guard let strings = context.resources.strings[lang] else {
             throw ValidationError("there are no interface strings for \(lang.rawValue)")
         }

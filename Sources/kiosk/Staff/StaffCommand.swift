@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import KioskApp
 import KioskReview
 import KioskStore
 import KioskTerminal
 
 /// `kiosk staff`: the accounts that may log in to the review console.
-struct StaffCommand: ParsableCommand {
+struct StaffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff",
         abstract: "Add, list, disable and unlock the staff accounts of the review console.",
@@ -15,7 +16,7 @@ struct StaffCommand: ParsableCommand {
             """,
         subcommands: [Add.self, List.self, Passwd.self, Disable.self, Enable.self, Unlock.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add an account.",
             discussion: """
@@ -39,7 +40,7 @@ struct StaffCommand: ParsableCommand {
 
         func validate() throws { try StaffCommand.validate(id: id) }
 
-        func run() throws {
+        func run() async throws {
             let administration = try StaffCommand.administration(data)
             let password = try PasswordEntry.newPassword(fromStandardInput: passwordStdin)
             let account = try administration.add(id: id, name: name, role: role, password: password)
@@ -49,12 +50,12 @@ struct StaffCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the accounts and whether they can log in.")
 
         @OptionGroup var data: DataOptions
 
-        func run() throws {
+        func run() async throws {
             let accounts = try StaffCommand.administration(data).list()
             guard !accounts.isEmpty else {
                 print("No staff accounts yet; add one with: kiosk staff add ID --name NAME --role supervisor")
@@ -76,7 +77,7 @@ struct StaffCommand: ParsableCommand {
         }
     }
 
-    struct Passwd: ParsableCommand {
+    struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set a new password for an account (this also lifts a lock).",
             discussion: "Without --password-stdin the password is asked twice on the terminal, with echo off.")
@@ -91,7 +92,7 @@ struct StaffCommand: ParsableCommand {
 
         func validate() throws { try StaffCommand.validate(id: id) }
 
-        func run() throws {
+        func run() async throws {
             let administration = try StaffCommand.administration(data)
             guard try administration.list().contains(where: { $0.id == id }) else {
                 throw StaffError("there is no account \(id); see kiosk staff list")
@@ -102,7 +103,7 @@ struct StaffCommand: ParsableCommand {
         }
     }
 
-    struct Disable: ParsableCommand {
+    struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Disable an account: it cannot log in, and an open session ends at its next command.")
 
@@ -113,13 +114,13 @@ struct StaffCommand: ParsableCommand {
 
         func validate() throws { try StaffCommand.validate(id: id) }
 
-        func run() throws {
+        func run() async throws {
             try StaffCommand.administration(data).disable(id: id)
             print("\(id) is disabled.")
         }
     }
 
-    struct Enable: ParsableCommand {
+    struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled account again.")
 
         @OptionGroup var data: DataOptions
@@ -129,13 +130,13 @@ struct StaffCommand: ParsableCommand {
 
         func validate() throws { try StaffCommand.validate(id: id) }
 
-        func run() throws {
+        func run() async throws {
             try StaffCommand.administration(data).enable(id: id)
             print("\(id) is enabled.")
         }
     }
 
-    struct Unlock: ParsableCommand {
+    struct Unlock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Unlock an account locked after failed logins.",
             discussion: "A supervisor can also type unlock ID in the review console.")
@@ -147,7 +148,7 @@ struct StaffCommand: ParsableCommand {
 
         func validate() throws { try StaffCommand.validate(id: id) }
 
-        func run() throws {
+        func run() async throws {
             try StaffCommand.administration(data).unlock(id: id)
             print("\(id) is unlocked.")
         }
@@ -163,8 +164,7 @@ struct StaffCommand: ParsableCommand {
     /// The data folder's database, with the operating-system user as the actor.
     static func administration(_ data: DataOptions) throws -> StaffAdministration {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
-        let folder = DataFolder.resolve(option: data.dataDir, environment: ProcessInfo.processInfo.environment)
-        try folder.prepare()
+        let folder = try data.preparedFolder()
         return StaffAdministration(database: try folder.openDatabase(), actor: "os:" + operatingSystemUser)
     }
 

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import KioskCrypto
-import KioskStore
+import KioskApp
 import KioskUpload
+import KioskUploadSetup
 
 /// `kiosk upload`: seal approved applications and send the outbox to headquarters.
-struct UploadCommand: ParsableCommand {
+struct UploadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upload",
         abstract: "Send the sealed batches to headquarters, in order, and keep its signed receipts.",
@@ -72,79 +72,20 @@ struct UploadCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
-        let context = try KioskContext.load(data)
-        let settings = try makeSettings(context)
-        let uploader = Uploader(
-            database: try context.folder.openDatabase(), outboxFolder: context.folder.outboxURL,
-            center: context.config.center, centerKey: try context.folder.centerKey.load(),
-            sentFolder: context.folder.url.appendingPathComponent("sent"), settings: settings,
-            reporter: isatty(STDOUT_FILENO) == 1 ? TerminalUploadReporter() : LineUploadReporter())
-        let report = AsyncBridge.wait { await uploader.run() }
-        print(Self.summary(report))
+        let context = try data.context()
+        var overrides = UploadOverrides(hqURL: hq, hqCA: hqCA, hqReceiptKey: hqKey)
+        overrides.batchLimit = limit
+        overrides.attempts = attempts
+        overrides.connectTimeout = .milliseconds(Int64(connectTimeout * 1000))
+        overrides.readTimeout = .milliseconds(Int64(readTimeout * 1000))
+        overrides.initialBackoff = .milliseconds(Int64(backoff * 1000))
+        overrides.runTimeLimit = .milliseconds(Int64(maxTime * 1000))
+        let settings = try UploadSettings(folder: context.folder, config: context.config, overrides: overrides)
+        let reporter: any UploadReporter = isatty(STDOUT_FILENO) == 1 ? TerminalUploadReporter() : LineUploadReporter()
+        let report = try await Uploader(context: context, settings: settings, reporter: reporter).run()
+        print(report.summary)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
-    }
-
-    /// The settings from config.json, with the command line's overrides.
-    private func makeSettings(_ context: KioskContext) throws -> UploadSettings {
-        let config = context.config
-        // Relative paths in the configuration are relative to the configuration file's folder.
-        let base = context.folder.configURL.deletingLastPathComponent()
-        func path(_ value: String?) -> String? {
-            value.map { URL(fileURLWithPath: $0, relativeTo: base).standardizedFileURL.path }
-        }
-        guard let urlText = hq ?? config.hqURL else {
-            throw SetupError("no headquarters URL: set hq_url in \(context.folder.configURL.path) or pass --hq")
-        }
-        guard let url = URL(string: urlText) else { throw SetupError("\(urlText) is not a URL") }
-        func argument(_ value: String) -> String {
-            URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-                .standardizedFileURL.path
-        }
-        guard let keyPath = hqKey.map(argument) ?? path(config.hqReceiptKey) else {
-            throw SetupError(
-                "no headquarters receipt key: set hq_receipt_key in \(context.folder.configURL.path) or pass --hq-key "
-                    + "(the PEM that `kiosk-hq keys show` prints)")
-        }
-        let receiptKey: Ed25519PublicKey
-        do {
-            receiptKey = try Ed25519PublicKey(pemRepresentation: String(contentsOfFile: keyPath, encoding: .utf8))
-        } catch {
-            throw SetupError("cannot read the headquarters receipt key \(keyPath): \(error)")
-        }
-        let client = path(config.hqClientCert).flatMap { cert in
-            path(config.hqClientKey).map { (certificate: cert, key: $0) }
-        }
-        var settings = try UploadSettings(
-            hqURL: url, caCertificate: hqCA.map(argument) ?? path(config.hqCA), clientCertificate: client,
-            receiptKey: receiptKey)
-        settings.retentionDays = config.retentionDays ?? 7
-        settings.batchLimit = limit
-        settings.attempts = attempts
-        settings.connectTimeout = .milliseconds(Int64(connectTimeout * 1000))
-        settings.readTimeout = .milliseconds(Int64(readTimeout * 1000))
-        settings.initialBackoff = .milliseconds(Int64(backoff * 1000))
-        settings.runTimeLimit = .milliseconds(Int64(maxTime * 1000))
-        return settings
-    }
-
-    static func summary(_ report: Uploader.Report) -> String {
-        let delivered = report.delivered.count
-        switch report.outcome {
-        case .nothingToDo:
-            return "nothing to upload: the outbox is empty"
-        case .delivered:
-            return "all delivered: \(delivered) batch\(delivered == 1 ? "" : "es") "
-                + "(\(UploadText.applications(report.delivered.reduce(0) { $0 + $1.applications })))"
-        case .unreachable:
-            return
-                "\(report.remaining) batch\(report.remaining == 1 ? "" : "es") still waiting (\(delivered) delivered now): "
-                + "headquarters unreachable or failing; the next run retries (exit 75)"
-        case .operatorAction:
-            return
-                "\(report.remaining) batch\(report.remaining == 1 ? "" : "es") still waiting (\(delivered) delivered now): "
-                + "an operator must act: \(report.failure?.message ?? "see above") (exit 1)"
-        }
     }
 }

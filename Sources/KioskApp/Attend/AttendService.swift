@@ -4,47 +4,77 @@ import KioskStore
 import KioskTerminal
 import Logging
 
-/// The kiosk's applicant loop: welcome, language, the form, the review, the reference
+/// The kiosk's applicant service: welcome, language, the form, the review, the reference
 /// number, and back to the welcome screen for the next person.
+///
+/// A thin driver around `FormSession` (a line in, a step out): it reads lines from its
+/// `AttendInput` with the idle timeout, shows each step through `AttendScreen` on its
+/// `AttendOutput`, stores a submitted draft and reads the time from its `AttendClock`. Tests
+/// pass a script, a recorder and a clock they move on, so an idle timeout needs no waiting.
 ///
 /// Drafts live only in the `FormSession` value of one pass: a timeout, a cancel or end of
 /// input drops it, and the screen and scrollback are cleared before the next person.
 ///
-/// Before each person, and while the welcome screen waits, the loop checks its health (free
-/// disk, database integrity): on a problem it shows "out of service" instead of the form,
-/// logs why, and checks again every `healthInterval` rather than exiting into a restart loop.
-struct AttendLoop {
+/// Before each person, and while the welcome screen waits, the service checks its health
+/// (free disk, database integrity): on a problem it shows "out of service" instead of the
+/// form, logs why, and checks again every `healthInterval` rather than exiting into a restart loop.
+package struct AttendService {
+    /// How the service behaves, from the command line and the configuration.
+    package struct Settings: Sendable {
+        /// Skip the language menu and use this language.
+        package var fixedLanguage: Language?
+        /// Stop after one stored application or at end of input.
+        package var once = false
+        /// Without input this long, an unfinished application is dropped.
+        package var idleTimeout: Duration
+        /// How often the health is checked while out of service or waiting at the welcome screen.
+        package var healthInterval: Duration = .seconds(30)
+
+        package init(
+            fixedLanguage: Language? = nil, once: Bool = false, idleTimeout: Duration,
+            healthInterval: Duration = .seconds(30)
+        ) {
+            self.fixedLanguage = fixedLanguage
+            self.once = once
+            self.idleTimeout = idleTimeout
+            self.healthInterval = healthInterval
+        }
+    }
+
     let form: KioskResources.LoadedForm
     let resources: KioskResources
     let center: String
     /// Owns the database once it opened cleanly.
     var health: ServiceHealth
-    let fixedLanguage: Language?
-    let once: Bool
-    let idleTimeout: Duration
-    let healthInterval: Duration
+    let settings: Settings
+    let reader: any AttendInput
+    let writer: any AttendOutput
+    let clock: any AttendClock
     let logger: Logger
 
-    private let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 512)
-    private let writer = TerminalWriter(fileDescriptor: STDOUT_FILENO)
-    private let isTerminal = TerminalControl.isTerminal(STDIN_FILENO)
     /// When input last ended, to back off if a hung-up tty keeps reporting end of input.
-    private var lastEndOfInput: ContinuousClock.Instant?
+    private var lastEndOfInput: Date?
 
-    init(
+    package init(
         form: KioskResources.LoadedForm, resources: KioskResources, center: String, health: ServiceHealth,
-        fixedLanguage: Language?, once: Bool, idleTimeout: Duration, healthInterval: Duration, logger: Logger
+        settings: Settings, input: any AttendInput, output: any AttendOutput,
+        clock: any AttendClock = SystemAttendClock(), logger: Logger
     ) {
         self.form = form
         self.resources = resources
         self.center = center
         self.health = health
-        self.fixedLanguage = fixedLanguage
-        self.once = once
-        self.idleTimeout = idleTimeout
-        self.healthInterval = healthInterval
+        self.settings = settings
+        self.reader = input
+        self.writer = output
+        self.clock = clock
         self.logger = logger
     }
+
+    private var once: Bool { settings.once }
+    private var isTerminal: Bool { reader.isTerminal }
+    private var idleTimeout: Duration { settings.idleTimeout }
+    private var healthInterval: Duration { settings.healthInterval }
 
     /// How one applicant's visit ended.
     enum VisitEnd {
@@ -57,14 +87,11 @@ struct AttendLoop {
         case endOfInput, outOfService
     }
 
-    mutating func run() throws {
-        let mode = try TerminalControl.enterKioskMode(STDIN_FILENO)
-        defer { try? mode.restore() }
-        if isTerminal {
-            try TerminalControl.ignoreJobControlSignals()
-        } else {
-            signal(SIGPIPE, SIG_IGN)
-        }
+    /// Serves applicants until the input ends (on a pipe or with `once`) or, with `once`,
+    /// one application is stored; on a terminal it runs until the process is stopped.
+    /// - Throws: `OutOfServiceError` when the input ends while out of service; a
+    ///   `TerminalError` when the output is gone.
+    package mutating func run() throws {
         logger.info("kiosk attend started", metadata: ["center": "\(center)", "form": "\(form.definition.id)"])
         while true {
             let database = try waitUntilInService()
@@ -79,13 +106,10 @@ struct AttendLoop {
 
     private mutating func visit(_ database: AppDatabase) throws -> VisitEnd {
         try writer.clearScreen()
-        if isTerminal {
-            // Typeahead from the previous person must not answer the next person's questions.
-            TerminalControl.discardPendingInput(STDIN_FILENO)
-            reader.discardBuffered()
-        }
+        // Typeahead from the previous person must not answer the next person's questions.
+        reader.discardTypeahead()
         let language: Language
-        if let fixedLanguage {
+        if let fixedLanguage = settings.fixedLanguage {
             language = fixedLanguage
         } else {
             switch try chooseLanguage() {
@@ -98,7 +122,7 @@ struct AttendLoop {
         let screen = AttendScreen(strings: strings)
         var session = FormSession(
             form: form.definition, catalog: resources.catalog, strings: strings,
-            today: CalendarDate(date: Date(), timeZone: .current))
+            today: CalendarDate(date: clock.now, timeZone: .current))
         var step = session.start()
         while true {
             switch step {
@@ -140,10 +164,11 @@ struct AttendLoop {
 
     /// Stores the draft; the reference is shown only after the commit returned.
     private func store(_ draft: ApplicationDraft, in database: AppDatabase) -> String? {
-        let today = CalendarDate(date: Date(), timeZone: .current)
+        let now = clock.now
+        let today = CalendarDate(date: now, timeZone: .current)
         do {
             let stored = try database.applications.submit(
-                draft, formSHA256: form.sha256, center: center, year: today.year, at: Date())
+                draft, formSHA256: form.sha256, center: center, year: today.year, at: now)
             logger.info(
                 "application stored", metadata: ["reference": "\(stored.reference)", "form": "\(draft.formID)"])
             return stored.reference
@@ -200,7 +225,7 @@ struct AttendLoop {
     /// The open database, once the kiosk is healthy. Until then the out-of-service screen
     /// stays up in every language of the form, typed lines are discarded, the checks run
     /// again every `healthInterval`, and the reasons are logged whenever they change.
-    /// - Throws: `OutOfServiceError` at end of input on a pipe or with --once: there is
+    /// - Throws: `OutOfServiceError` at end of input on a pipe or with `once`: there is
     ///   no one to wait for.
     private mutating func waitUntilInService() throws -> AppDatabase {
         var reported: [HealthProblem] = []
@@ -256,9 +281,9 @@ struct AttendLoop {
 
     /// On a tty that keeps reporting end of input (hung up), wait instead of spinning.
     private mutating func backOffAfterEndOfInput() {
-        let now = ContinuousClock.now
-        if let last = lastEndOfInput, now - last < .seconds(1) {
-            Thread.sleep(forTimeInterval: 1)
+        let now = clock.now
+        if let last = lastEndOfInput, abs(now.timeIntervalSince(last)) < 1 {
+            clock.sleep(for: .seconds(1))
         }
         lastEndOfInput = now
     }

@@ -4,26 +4,30 @@ import Synchronization
 
 /// Under systemd or in a log: one line per batch on standard output, one line per failure on
 /// standard error.
-struct LineUploadReporter: UploadReporter {
-    func created(sequence: Int, applications: Int) {
+package struct LineUploadReporter: UploadReporter {
+    package init() {}
+
+    package func created(sequence: Int, applications: Int) {
         print("sealed batch \(sequence): \(UploadText.applications(applications))")
     }
 
-    func sending(sequence: Int, bytes: Int, index: Int, total: Int, attempt: Int) {}
+    package func sending(sequence: Int, bytes: Int, index: Int, total: Int, attempt: Int) {}
 
-    func progress(sequence: Int, sent: Int, bytes: Int) {}
+    package func progress(sequence: Int, sent: Int, bytes: Int) {}
 
-    func delivered(_ delivery: Delivery) {
+    package func delivered(_ delivery: Delivery) {
         print(UploadText.delivered(delivery))
     }
 
-    func failed(sequence: Int?, failure: UploadFailure, retryIn: Duration?) {
+    package func failed(sequence: Int?, failure: UploadFailure, retryIn: Duration?) {
         UploadText.standardError(UploadText.failed(sequence: sequence, failure: failure, retryIn: retryIn))
     }
 }
 
 /// On a terminal: a progress line (batches and bytes sent, rate) redrawn in place.
-final class TerminalUploadReporter: UploadReporter {
+package final class TerminalUploadReporter: UploadReporter {
+    package init() {}
+
     private struct State {
         var index = 0
         var total = 0
@@ -33,11 +37,11 @@ final class TerminalUploadReporter: UploadReporter {
 
     private let state = Mutex(State())
 
-    func created(sequence: Int, applications: Int) {
+    package func created(sequence: Int, applications: Int) {
         print("sealed batch \(sequence): \(UploadText.applications(applications))")
     }
 
-    func sending(sequence: Int, bytes: Int, index: Int, total: Int, attempt: Int) {
+    package func sending(sequence: Int, bytes: Int, index: Int, total: Int, attempt: Int) {
         state.withLock {
             $0.index = index
             $0.total = total
@@ -46,7 +50,7 @@ final class TerminalUploadReporter: UploadReporter {
         progress(sequence: sequence, sent: 0, bytes: bytes)
     }
 
-    func progress(sequence: Int, sent: Int, bytes: Int) {
+    package func progress(sequence: Int, sent: Int, bytes: Int) {
         let line: String? = state.withLock { state in
             let now = ContinuousClock.now
             guard sent == 0 || sent == bytes || now - state.lastDraw >= .milliseconds(100) else { return nil }
@@ -59,12 +63,12 @@ final class TerminalUploadReporter: UploadReporter {
         if let line { draw(line) }
     }
 
-    func delivered(_ delivery: Delivery) {
+    package func delivered(_ delivery: Delivery) {
         draw("")
         print(UploadText.delivered(delivery))
     }
 
-    func failed(sequence: Int?, failure: UploadFailure, retryIn: Duration?) {
+    package func failed(sequence: Int?, failure: UploadFailure, retryIn: Duration?) {
         draw("")
         UploadText.standardError(UploadText.failed(sequence: sequence, failure: failure, retryIn: retryIn))
     }
@@ -105,20 +109,5 @@ enum UploadText {
 
     static func standardError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}
-
-/// Runs async work from a synchronous command (the root command is synchronous) and waits for it.
-enum AsyncBridge {
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-        let result = Mutex<T?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let value = await body()
-            result.withLock { $0 = value }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0! }
     }
 }

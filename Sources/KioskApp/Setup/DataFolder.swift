@@ -1,5 +1,5 @@
 import Foundation
-import KioskBatch
+import KioskSupport
 import KioskOutbox
 import KioskStore
 
@@ -7,19 +7,26 @@ import KioskStore
 ///
 /// Created on first use (mode 0700: it holds personal data) with the demo center's
 /// configuration, so `swift run kiosk` works on a fresh clone with no setup.
-struct DataFolder {
-    let url: URL
+package struct DataFolder: Sendable {
+    package let url: URL
     /// The configuration file when it is not the folder's config.json: $KIOSK_CONFIG, such as
     /// an installed kiosk's /etc/kiosk/config.json. It is never created: it must exist.
-    var externalConfig: URL? = nil
+    package var externalConfig: URL? = nil
 
-    var databasePath: String { url.appendingPathComponent("kiosk.sqlite").path }
-    var configURL: URL { externalConfig ?? url.appendingPathComponent("config.json") }
-    var outboxURL: URL { url.appendingPathComponent("outbox") }
-    var centerKey: CenterKey { CenterKey(folder: url.appendingPathComponent("keys")) }
+    package init(url: URL, externalConfig: URL? = nil) {
+        self.url = url
+        self.externalConfig = externalConfig
+    }
+
+    package var databasePath: String { url.appendingPathComponent("kiosk.sqlite").path }
+    package var configURL: URL { externalConfig ?? url.appendingPathComponent("config.json") }
+    /// Resolves the relative paths the configuration names, against the configuration file's folder.
+    package var configPaths: ConfigPaths { ConfigPaths(configFile: configURL) }
+    package var outboxURL: URL { url.appendingPathComponent("outbox") }
+    package var centerKey: CenterKey { CenterKey(folder: url.appendingPathComponent("keys")) }
 
     /// The folder chosen by --data-dir, else KIOSK_DATA_DIR, else ./kiosk-data.
-    static func resolve(option: String?, environment: [String: String]) -> DataFolder {
+    package static func resolve(option: String?, environment: [String: String]) -> DataFolder {
         let path = option ?? environment["KIOSK_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "kiosk-data"
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let config = environment["KIOSK_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }.map {
@@ -31,7 +38,7 @@ struct DataFolder {
 
     /// Creates the folder, the demo configuration and the demo center's key if they are
     /// missing; never overwrites.
-    func prepare() throws(SetupError) {
+    package func prepare() throws(SetupError) {
         let manager = FileManager.default
         do {
             try DurableFile.createFolder(url)
@@ -43,22 +50,25 @@ struct DataFolder {
                 if !centerKey.exists { try centerKey.create() }
             }
         } catch {
-            let reason = (error as? BatchError).map { "\($0)" } ?? error.localizedDescription
+            let reason = (error as? FileError).map { "\($0)" } ?? error.localizedDescription
             throw SetupError("cannot prepare the data folder \(url.path): \(reason)")
         }
     }
 
-    func loadConfig() throws(SetupError) -> KioskConfig {
+    /// Reads and strictly decodes the configuration file, with the environment's overrides.
+    package func loadConfig(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(SetupError) -> KioskConfig {
         let data: Data
         do {
             data = try Data(contentsOf: configURL)
         } catch {
             throw SetupError("cannot read \(configURL.path): \(error.localizedDescription)")
         }
-        return try KioskConfig.decode(data, file: configURL.path)
+        return try KioskConfig.decode(data, file: configURL.path, environment: environment)
     }
 
-    func openDatabase() throws(SetupError) -> AppDatabase {
+    package func openDatabase() throws(SetupError) -> AppDatabase {
         do {
             return try AppDatabase.open(at: databasePath)
         } catch {

@@ -2,14 +2,14 @@ import Foundation
 
 /// The health part of `kiosk status`: whether the attend service takes applications, and
 /// the free disk it is judged by. Its JSON keys are a monitoring interface, keep them stable.
-struct HealthStatusReport: Encodable {
+package struct HealthStatusReport: Encodable, Sendable {
     /// False when the attend service shows "out of service" instead of the form.
-    let inService: Bool
+    package let inService: Bool
     /// Free megabytes on the data folder's file system; null when it cannot be read.
-    let freeDiskMB: Int64?
-    let minFreeDiskMB: Int64
+    package let freeDiskMB: Int64?
+    package let minFreeDiskMB: Int64
     /// Why it is out of service; empty when in service.
-    let problems: [String]
+    package let problems: [String]
 
     enum CodingKeys: String, CodingKey {
         case problems
@@ -19,7 +19,7 @@ struct HealthStatusReport: Encodable {
     }
 
     /// - Parameter integrity: `"ok"` or why the database failed its check, as status found it.
-    init(check: HealthCheck, integrity: String) {
+    package init(check: HealthCheck, integrity: String) {
         var problems: [HealthProblem] = []
         switch HealthCheck.freeMB(at: check.dataFolder.path) {
         case .success(let free):
@@ -36,7 +36,7 @@ struct HealthStatusReport: Encodable {
     }
 
     /// Encodes an unreadable free space as null, so monitoring sees every key.
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(inService, forKey: .inService)
         try container.encode(freeDiskMB, forKey: .freeDiskMB)
@@ -44,7 +44,7 @@ struct HealthStatusReport: Encodable {
         try container.encode(problems, forKey: .problems)
     }
 
-    var lines: [String] {
+    package var lines: [String] {
         let free = freeDiskMB.map { "\($0) MB" } ?? "unknown"
         return [
             "free disk:   \(free) (out of service below \(minFreeDiskMB) MB)",

@@ -2,23 +2,23 @@ import Foundation
 import KioskReview
 import KioskTerminal
 
-/// Drives the review console on standard input and output, as `AttendLoop` drives the form.
+/// Drives the review console on standard input and output, as `AttendService` drives the form.
 ///
 /// The console decides; this reads lines with the timeout it asks for, turns echo off for
 /// passwords on a terminal, waits out login delays (dropping what was typed meanwhile),
 /// and writes the replies.
-struct ReviewLoop {
+package struct ReviewLoop {
     let console: ReviewConsole
 
     private let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 1024)
     private let writer = TerminalWriter(fileDescriptor: STDOUT_FILENO)
     private let isTerminal = TerminalControl.isTerminal(STDIN_FILENO)
 
-    init(console: ReviewConsole) {
+    package init(console: ReviewConsole) {
         self.console = console
     }
 
-    func run() throws {
+    package func run() throws {
         let mode = try TerminalControl.enterKioskMode(STDIN_FILENO)
         defer { try? mode.restore() }
         if isTerminal {

@@ -4,8 +4,8 @@ import KioskTerminal
 
 /// Reads a new password for `kiosk staff add` and `kiosk staff passwd`: twice on the
 /// terminal with echo off, or one line from standard input with `--password-stdin`.
-enum PasswordEntry {
-    static func newPassword(fromStandardInput: Bool) throws -> String {
+package enum PasswordEntry {
+    package static func newPassword(fromStandardInput: Bool) throws -> String {
         let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 1024)
         if fromStandardInput {
             return try line(from: reader, what: "the password on standard input")

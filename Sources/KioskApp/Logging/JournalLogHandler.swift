@@ -13,22 +13,22 @@ import Darwin
 ///
 /// Used when standard error is the journal (systemd's `JOURNAL_STREAM` names its device
 /// and inode) or when `KIOSK_LOG_FORMAT=journal`. Callers never log personal data.
-struct JournalLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level = .warning
-    var metadata: Logger.Metadata = [:]
-    var metadataProvider: Logger.MetadataProvider?
+package struct JournalLogHandler: LogHandler {
+    package let label: String
+    package var logLevel: Logger.Level = .warning
+    package var metadata: Logger.Metadata = [:]
+    package var metadataProvider: Logger.MetadataProvider?
 
-    init(label: String) {
+    package init(label: String) {
         self.label = label
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
         if let extra = event.metadata { all.merge(extra) { $1 } }
@@ -39,7 +39,7 @@ struct JournalLogHandler: LogHandler {
 
     /// `<3>kiosk.attend: out of service reason=...` and a newline; line breaks inside are
     /// escaped so one event stays one journal entry.
-    static func line(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+    package static func line(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
         var text = "<\(priority(level))>\(label): \(message)"
         for key in metadata.keys.sorted() {
             text += " \(key)=\(metadata[key].map { "\($0)" } ?? "")"
@@ -48,7 +48,7 @@ struct JournalLogHandler: LogHandler {
     }
 
     /// The syslog priority journald records for a swift-log level.
-    static func priority(_ level: Logger.Level) -> Int {
+    package static func priority(_ level: Logger.Level) -> Int {
         switch level {
         case .trace, .debug: 7
         case .info: 6
@@ -61,7 +61,7 @@ struct JournalLogHandler: LogHandler {
 
     /// Whether log lines should take the journal's format: `KIOSK_LOG_FORMAT` (`journal` or
     /// `plain`) if set, else whether standard error is the stream `JOURNAL_STREAM` names.
-    static func isWanted(_ environment: [String: String]) -> Bool {
+    package static func isWanted(_ environment: [String: String]) -> Bool {
         switch environment["KIOSK_LOG_FORMAT"] {
         case "journal": return true
         case "plain": return false

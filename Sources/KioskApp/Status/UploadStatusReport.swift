@@ -3,17 +3,17 @@ import KioskStore
 
 /// The upload part of `kiosk status`: the outbox and the last runs. Its JSON keys are a
 /// monitoring interface, keep them stable.
-struct UploadStatusReport: Encodable {
+package struct UploadStatusReport: Encodable, Sendable {
     /// Sealed batches waiting for headquarters' receipt.
-    let outboxBatches: Int
-    let outboxApplications: Int
+    package let outboxBatches: Int
+    package let outboxApplications: Int
     /// Approved applications not yet sealed into a batch.
-    let approvedWaiting: Int
-    let lastSuccessAt: String?
-    let lastErrorAt: String?
-    let lastError: String?
+    package let approvedWaiting: Int
+    package let lastSuccessAt: String?
+    package let lastErrorAt: String?
+    package let lastError: String?
 
-    init(_ summary: UploadSummary) {
+    package init(_ summary: UploadSummary) {
         outboxBatches = summary.outboxBatches
         outboxApplications = summary.outboxApplications
         approvedWaiting = summary.approvedWaiting
@@ -32,7 +32,7 @@ struct UploadStatusReport: Encodable {
     }
 
     /// Encodes absent times and errors as null, so monitoring sees every key.
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(outboxBatches, forKey: .outboxBatches)
         try container.encode(outboxApplications, forKey: .outboxApplications)
@@ -42,7 +42,7 @@ struct UploadStatusReport: Encodable {
         try container.encode(lastError, forKey: .lastError)
     }
 
-    var lines: [String] {
+    package var lines: [String] {
         [
             "outbox:      \(outboxBatches) batch\(outboxBatches == 1 ? "" : "es") waiting (\(outboxApplications) applications), "
                 + "\(approvedWaiting) approved not yet batched",

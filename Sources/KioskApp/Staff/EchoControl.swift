@@ -11,11 +11,11 @@ import Darwin
 /// ISIG goes off too, so Ctrl-C arrives as a byte (which `LineReader` refuses) instead of
 /// killing the process and leaving the terminal without echo. ECHONL stays on, so Enter
 /// still moves to the next line. On a pipe nothing changes.
-struct EchoControl {
+package struct EchoControl {
     private let fileDescriptor: Int32
     private let original: termios?
 
-    static func off(_ fileDescriptor: Int32) throws -> EchoControl {
+    package static func off(_ fileDescriptor: Int32) throws -> EchoControl {
         guard TerminalControl.isTerminal(fileDescriptor) else {
             return EchoControl(fileDescriptor: fileDescriptor, original: nil)
         }
@@ -34,7 +34,7 @@ struct EchoControl {
     }
 
     /// Puts the modes from before `off` back.
-    func restore() {
+    package func restore() {
         guard var original else { return }
         _ = tcsetattr(fileDescriptor, TCSANOW, &original)
     }

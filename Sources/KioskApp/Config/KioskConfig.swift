@@ -1,37 +1,56 @@
 import Foundation
+import KioskSupport
 import KioskCore
-import KioskUpload
 
 /// The data folder's `config.json`: which center this is and how the kiosk behaves.
 ///
 /// Decoded strictly: an unknown key or a wrong type is refused with the file and the key,
 /// so a typo never silently falls back to a default.
-struct KioskConfig: Codable, Equatable {
+package struct KioskConfig: Codable, Equatable, Sendable {
     /// The center code in reference numbers and batches (2-12 upper-case letters or digits).
-    var center: String
-    var centerName: String
+    package var center: String
+    package var centerName: String
     /// The form applicants fill (a file `forms/<form>.json` under the Kiosk folder).
-    var form: String
+    package var form: String
     /// Seconds without input before an unfinished application is dropped.
-    var idleTimeoutSeconds: Int
+    package var idleTimeoutSeconds: Int
     /// Where the operator's files are, if not found by the default search.
-    var kioskDir: String?
+    package var kioskDir: String?
     /// Headquarters' intake URL for `kiosk upload` (https, or http to a loopback address only).
-    var hqURL: String? = nil
+    package var hqURL: String? = nil
     /// The CA certificate (PEM) headquarters' certificate must chain to; the only CA trusted.
-    var hqCA: String? = nil
+    package var hqCA: String? = nil
     /// A client certificate and key (PEM) to present to headquarters, both or neither.
-    var hqClientCert: String? = nil
-    var hqClientKey: String? = nil
+    package var hqClientCert: String? = nil
+    package var hqClientKey: String? = nil
     /// Headquarters' receipt public key (PEM): only receipts it signed count as delivery.
-    var hqReceiptKey: String? = nil
+    package var hqReceiptKey: String? = nil
     /// Days delivered applications keep their answers (default 7; 0 deletes them at delivery).
-    var retentionDays: Int? = nil
+    package var retentionDays: Int? = nil
     /// Below this many free megabytes on the data folder's disk the attend service is out of
     /// service (default 200; 0 turns the check off).
-    var minFreeDiskMB: Int? = nil
+    package var minFreeDiskMB: Int? = nil
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    package init(
+        center: String, centerName: String, form: String, idleTimeoutSeconds: Int, kioskDir: String? = nil,
+        hqURL: String? = nil, hqCA: String? = nil, hqClientCert: String? = nil, hqClientKey: String? = nil,
+        hqReceiptKey: String? = nil, retentionDays: Int? = nil, minFreeDiskMB: Int? = nil
+    ) {
+        self.center = center
+        self.centerName = centerName
+        self.form = form
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.kioskDir = kioskDir
+        self.hqURL = hqURL
+        self.hqCA = hqCA
+        self.hqClientCert = hqClientCert
+        self.hqClientKey = hqClientKey
+        self.hqReceiptKey = hqReceiptKey
+        self.retentionDays = retentionDays
+        self.minFreeDiskMB = minFreeDiskMB
+    }
+
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case center
         case centerName = "center_name"
         case form
@@ -47,22 +66,22 @@ struct KioskConfig: Codable, Equatable {
     }
 
     /// The configuration written for the embedded default: a fictional demo center.
-    static let demo = KioskConfig(
+    package static let demo = KioskConfig(
         center: "DEMO01", centerName: "Demo recruiting center (fictional)", form: "ua-contract",
         idleTimeoutSeconds: 120, kioskDir: nil)
 
     /// Decodes strictly, after the environment's overrides (`KIOSK_<KEY>`, see
     /// KioskConfig+Environment.swift); messages name the file, the variables used and the key.
-    static func decode(
-        _ data: Data, file: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    package static func decode(
+        _ data: Data, file: String, environment: [String: String]
     ) throws(SetupError) -> KioskConfig {
         guard var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw SetupError("\(file): not a JSON object; see Kiosk/config.example.json")
         }
-        let allowed = Set(CodingKeys.allCases.map(\.rawValue))
-        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw SetupError(
-                "\(file): unknown key \"\(unknown)\"; allowed keys: \(allowed.sorted().joined(separator: ", "))")
+        if let unknown = StrictKeys.unknownKey(
+            in: object.keys, allowed: CodingKeys.allCases.map(\.rawValue), file: file)
+        {
+            throw SetupError(unknown.description)
         }
         var data = data
         var file = file
@@ -94,47 +113,5 @@ struct KioskConfig: Codable, Equatable {
         }
         try config.checkUpload(file: file)
         return config
-    }
-}
-
-extension DecodingError {
-    /// "key \"form\": expected String" and the like, for configuration messages.
-    var humanReadable: String {
-        switch self {
-        case .typeMismatch(let type, let context):
-            "key \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\": wrong type, expected \(type)"
-        case .valueNotFound(let type, let context):
-            "key \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\": missing value, expected \(type)"
-        case .keyNotFound(let key, _):
-            "missing key \"\(key.stringValue)\""
-        case .dataCorrupted(let context):
-            context.debugDescription
-        @unknown default:
-            "\(self)"
-        }
-    }
-}
-
-extension KioskConfig {
-    /// Checks the upload keys: a URL that is https (or http to a loopback address), client
-    /// certificate and key together, and a sane retention.
-    func checkUpload(file: String) throws(SetupError) {
-        if let hqURL {
-            guard let url = URL(string: hqURL), let scheme = url.scheme?.lowercased(), let host = url.host,
-                !host.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
-            else {
-                throw SetupError("\(file): key \"hq_url\" must be a URL such as https://hq.example:8443")
-            }
-            guard scheme == "https" || (scheme == "http" && UploadSettings.isLoopback(host)) else {
-                throw SetupError(
-                    "\(file): key \"hq_url\" must use https (plain http only to a loopback address such as 127.0.0.1)")
-            }
-        }
-        guard (hqClientCert == nil) == (hqClientKey == nil) else {
-            throw SetupError("\(file): keys \"hq_client_cert\" and \"hq_client_key\" go together; set both or neither")
-        }
-        if let retentionDays, !(0...3650).contains(retentionDays) {
-            throw SetupError("\(file): key \"retention_days\" must be between 0 and 3650")
-        }
     }
 }

@@ -9,7 +9,7 @@ import Darwin
 
 /// Why the kiosk may not take new applications now. The descriptions go to the log and to
 /// `kiosk status`: they name the problem and what to do, never an applicant's data.
-enum HealthProblem: Error, Equatable, Sendable, CustomStringConvertible {
+package enum HealthProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// Less free space on the data folder's file system than `min_free_disk_mb`.
     case lowDisk(freeMB: Int64, minimumMB: Int64)
     /// The free space could not be read (the folder is missing or unreadable).
@@ -17,7 +17,7 @@ enum HealthProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// The database failed its integrity check or cannot be opened (a `StoreError` description).
     case database(String)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .lowDisk(let free, let minimum):
             "free disk on the data folder is \(free) MB, below min_free_disk_mb (\(minimum) MB): free some space"
@@ -31,16 +31,16 @@ enum HealthProblem: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The checks that decide whether the kiosk is in service: free disk on the data folder and
 /// the database's integrity (`PRAGMA quick_check`).
-struct HealthCheck: Sendable {
+package struct HealthCheck: Sendable {
     /// The default of `min_free_disk_mb`: room for the journal, the WAL and a day of applications.
-    static let defaultMinimumFreeMB: Int64 = 200
+    package static let defaultMinimumFreeMB: Int64 = 200
 
-    let dataFolder: URL
-    let databasePath: String
+    package let dataFolder: URL
+    package let databasePath: String
     /// 0 turns the disk check off.
-    let minimumFreeMB: Int64
+    package let minimumFreeMB: Int64
 
-    init(folder: DataFolder, config: KioskConfig) {
+    package init(folder: DataFolder, config: KioskConfig) {
         dataFolder = folder.url
         databasePath = folder.databasePath
         minimumFreeMB = config.minFreeDiskMB.map(Int64.init) ?? Self.defaultMinimumFreeMB
@@ -48,7 +48,7 @@ struct HealthCheck: Sendable {
 
     /// Megabytes (2^20 bytes) an unprivileged process may still write on the file system
     /// holding `path`.
-    static func freeMB(at path: String) -> Result<Int64, HealthProblem> {
+    package static func freeMB(at path: String) -> Result<Int64, HealthProblem> {
         var info = statvfs()
         guard statvfs(path, &info) == 0 else {
             return .failure(.diskUnreadable(path: path, reason: String(cString: strerror(errno))))
@@ -58,7 +58,7 @@ struct HealthCheck: Sendable {
     }
 
     /// The disk problem, if any.
-    func diskProblem() -> HealthProblem? {
+    package func diskProblem() -> HealthProblem? {
         switch Self.freeMB(at: dataFolder.path) {
         case .failure(let problem):
             return problem
@@ -68,7 +68,7 @@ struct HealthCheck: Sendable {
     }
 
     /// Opens the database, which first checks an existing file on a connection that cannot write.
-    func openDatabase() -> Result<AppDatabase, HealthProblem> {
+    package func openDatabase() -> Result<AppDatabase, HealthProblem> {
         do {
             return .success(try AppDatabase.open(at: databasePath))
         } catch {
@@ -77,7 +77,7 @@ struct HealthCheck: Sendable {
     }
 
     /// `PRAGMA quick_check` on an open database.
-    static func integrityProblem(_ database: AppDatabase) -> HealthProblem? {
+    package static func integrityProblem(_ database: AppDatabase) -> HealthProblem? {
         do {
             let result = try database.applications.quickCheck()
             return result == .ok ? nil : .database(StoreError(.damaged, "quick_check: \(result)").description)

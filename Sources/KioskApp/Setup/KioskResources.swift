@@ -6,28 +6,32 @@ import KioskCrypto
 ///
 /// A broken file stops the kiosk with a message naming the file, the place and the problem,
 /// before any applicant sees a screen.
-struct KioskResources {
+package struct KioskResources: Sendable {
     /// A form definition with the SHA-256 of the exact bytes it was read from.
-    struct LoadedForm {
-        let definition: FormDefinition
-        let sha256: String
+    package struct LoadedForm: Sendable {
+        package let definition: FormDefinition
+        package let sha256: String
     }
 
-    let directory: URL
+    package let directory: URL
     /// How the folder was found, for `kiosk status` (e.g. "--kiosk-dir", "./Kiosk").
-    let source: String
-    let forms: [String: LoadedForm]
-    let catalog: UnitCatalog
-    let strings: [Language: InterfaceStrings]
+    package let source: String
+    package let forms: [String: LoadedForm]
+    package let catalog: UnitCatalog
+    package let strings: [Language: InterfaceStrings]
 
-    /// Finds the folder: --kiosk-dir, the config's kiosk_dir, ./Kiosk, then the installed share folders.
-    static func locate(option: String?, config: KioskConfig) throws(SetupError) -> (URL, String) {
+    /// Finds the folder: --kiosk-dir (relative to the working directory), the config's
+    /// kiosk_dir (relative to the configuration file's folder, like every path it names),
+    /// ./Kiosk, then the installed share folders.
+    package static func locate(
+        option: String?, config: KioskConfig, paths: ConfigPaths
+    ) throws(SetupError) -> (URL, String) {
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let option {
             return (URL(fileURLWithPath: option, relativeTo: current).standardizedFileURL, "--kiosk-dir")
         }
         if let configured = config.kioskDir {
-            return (URL(fileURLWithPath: configured, relativeTo: current).standardizedFileURL, "config kiosk_dir")
+            return (paths.url(configured), "config kiosk_dir")
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let candidates: [(URL, String)] = [
@@ -47,7 +51,7 @@ struct KioskResources {
             "no Kiosk folder found (looked in ./Kiosk and the installed share folders); pass --kiosk-dir DIR")
     }
 
-    static func load(from directory: URL, source: String) throws(SetupError) -> KioskResources {
+    package static func load(from directory: URL, source: String) throws(SetupError) -> KioskResources {
         do {
             let catalog = try DefinitionLoader.catalog(
                 from: try read(directory, "units.json"), file: path(directory, "units.json"))
@@ -75,7 +79,7 @@ struct KioskResources {
         }
     }
 
-    func form(_ id: String) throws(SetupError) -> LoadedForm {
+    package func form(_ id: String) throws(SetupError) -> LoadedForm {
         guard let form = forms[id] else {
             throw SetupError(
                 "no form \"\(id)\" in \(directory.path)/forms (available: \(forms.keys.sorted().joined(separator: ", ")))"

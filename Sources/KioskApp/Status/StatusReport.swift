@@ -1,0 +1,83 @@
+import Foundation
+import KioskCore
+import KioskStore
+
+/// The status as printed; its JSON keys are a monitoring interface, keep them stable.
+package struct StatusReport: Encodable, Sendable {
+    package let center: String
+    package let centerName: String
+    package let dataDir: String
+    package let kioskDir: String
+    package let kioskDirSource: String
+    package let form: String
+    package let applications: [String: Int]
+    package let integrity: String
+    package let upload: UploadStatusReport?
+    /// Whether the attend service takes applications, and the free disk.
+    package let health: HealthStatusReport
+
+    /// Opens the database (which runs the full integrity check and refuses a damaged file,
+    /// so there is no second scan) and counts; a damaged or unopenable database is reported
+    /// in `integrity`, not thrown, so status still prints everything else.
+    package init(_ context: KioskContext) throws {
+        var counts: [ApplicationState: Int] = [:]
+        let integrity: String
+        var upload: UploadStatusReport?
+        do {
+            let database = try AppDatabase.open(at: context.folder.databasePath)
+            counts = try database.applications.countsByState()
+            upload = try? UploadStatusReport(database.delivery.summary())
+            integrity = "ok"
+        } catch let error as StoreError {
+            integrity = error.description
+        }
+        center = context.config.center
+        centerName = context.config.centerName
+        dataDir = context.folder.url.path
+        kioskDir = context.resources.directory.path
+        kioskDirSource = context.resources.source
+        form = context.config.form
+        applications = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+        self.integrity = integrity
+        self.upload = upload
+        health = HealthStatusReport(
+            check: HealthCheck(folder: context.folder, config: context.config), integrity: integrity)
+    }
+
+    /// Whether the database passed its integrity check; status exits 1 otherwise.
+    package var isIntact: Bool { integrity == "ok" }
+
+    /// Pretty-printed JSON with sorted keys, for monitoring.
+    package func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case center, form, applications, integrity, upload, health
+        case centerName = "center_name"
+        case dataDir = "data_dir"
+        case kioskDir = "kiosk_dir"
+        case kioskDirSource = "kiosk_dir_source"
+    }
+
+    package var text: String {
+        var lines = [
+            "center:      \(center) (\(centerName))",
+            "data folder: \(dataDir)",
+            "Kiosk files: \(kioskDir) (found by \(kioskDirSource))",
+            "form:        \(form)",
+            "database:    \(integrity)",
+            "applications:",
+        ]
+        for state in ApplicationState.allCases {
+            lines.append(
+                "  \(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(applications[state.rawValue] ?? 0)"
+            )
+        }
+        lines.append(contentsOf: upload?.lines ?? [])
+        lines.append(contentsOf: health.lines)
+        return lines.joined(separator: "\n")
+    }
+}
