@@ -1,6 +1,7 @@
 import Foundation
 import KioskApp
 import KioskCrypto
+import KioskTestSupport
 import KioskUpload
 import KioskUploadSetup
 import Testing
@@ -15,7 +16,7 @@ struct ConfigPathsTests {
         _ = try temporary.file("etc/hq-ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
         _ = try temporary.file("etc/keys/receipt.pub.pem", receiptKey)
         try FileManager.default.copyItem(
-            at: KioskFiles.directory, to: temporary.url.appendingPathComponent("etc/Kiosk"))
+            at: Repository.kioskFolder, to: temporary.url.appendingPathComponent("etc/Kiosk"))
         let config = try temporary.file(
             "etc/config.json",
             """

@@ -1,5 +1,6 @@
 import Foundation
 import KioskApp
+import KioskTestSupport
 import Testing
 
 /// The data folder: created on first use with the demo center, never overwritten.

@@ -1,5 +1,6 @@
 import Foundation
 import KioskApp
+import KioskTestSupport
 import Testing
 
 /// Decoding `config.json` strictly, with `KIOSK_<KEY>` overrides from the environment.

@@ -20,6 +20,16 @@ package final class TemporaryFolder: Sendable {
         url.appendingPathComponent(name)
     }
 
+    /// Writes `text` to `name` under the folder, its parent folders created; returns its URL.
+    @discardableResult
+    package func file(_ name: String, _ text: String) throws -> URL {
+        let target = file(name)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: target, atomically: true, encoding: .utf8)
+        return target
+    }
+
     deinit {
         try? FileManager.default.removeItem(at: url)
     }

@@ -7,9 +7,7 @@ import KioskTestSupport
 final class KioskFixture {
     let dataDir: URL
     /// The repository's Kiosk/ folder: the real forms, strings and unit catalog.
-    static let kioskDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Kiosk")
+    static let kioskDir = Repository.kioskFolder
     static let kiosk = Products.executable(named: "kiosk")
 
     private let folder: TemporaryFolder
