@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "KioskStore",
             dependencies: [
-                "KioskCore", "KioskSQLite",
+                "KioskCore", "KioskSQLite", "KioskBatch",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

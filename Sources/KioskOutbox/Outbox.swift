@@ -87,14 +87,14 @@ public struct Outbox {
     /// Encodes the applications as record lines in chunks of about 64 KiB, so hashing and
     /// writing run on large buffers and memory stays flat whatever the batch size.
     static func forEachChunk(
-        of applications: inout any ApplicationCursor, onRecord: (ApplicationExport) -> Void = { _ in },
+        of applications: inout any ApplicationCursor, onRecord: (BatchRecord) -> Void = { _ in },
         _ body: ([UInt8]) throws -> Void
     ) throws {
         let chunkSize = 1 << 16
         var buffer: [UInt8] = []
         buffer.reserveCapacity(chunkSize + 4096)
         while let application = try applications.next() {
-            record(application).appendJSONLine(to: &buffer)
+            application.appendJSONLine(to: &buffer)
             onRecord(application)
             if buffer.count >= chunkSize {
                 try body(buffer)
@@ -102,14 +102,6 @@ public struct Outbox {
             }
         }
         if !buffer.isEmpty { try body(buffer) }
-    }
-
-    static func record(_ application: ApplicationExport) -> BatchRecord {
-        BatchRecord(
-            reference: application.reference, formID: application.formID, formVersion: application.formVersion,
-            formSHA256: application.formSHA256, consentVersion: application.consentVersion,
-            language: application.language, submittedAt: application.submittedAt,
-            answersJSON: application.answersJSON)
     }
 
     // MARK: - Files

@@ -1,4 +1,5 @@
 import GRDB
+import KioskBatch
 
 /// Adapts a GRDB row cursor to `ApplicationCursor`.
 struct RowApplicationCursor: ApplicationCursor {
@@ -9,7 +10,7 @@ struct RowApplicationCursor: ApplicationCursor {
     }
 
     /// Reads columns by position (the order of `exportSelect`): this runs 100,000 times a batch.
-    mutating func next() throws -> ApplicationExport? {
+    mutating func next() throws -> BatchRecord? {
         guard let row = try rows.next() else { return nil }
         // Optional reads: a damaged row must become an error naming its reference only, never
         // a crash whose message would print the row (personal data) to the journal.
@@ -23,7 +24,7 @@ struct RowApplicationCursor: ApplicationCursor {
                 .unavailable,
                 "application \(reference ?? "(no reference)") cannot be exported: a column is missing or unreadable")
         }
-        return ApplicationExport(
+        return BatchRecord(
             reference: reference, formID: formID, formVersion: formVersion, formSHA256: formSHA256,
             consentVersion: consentVersion, language: language, submittedAt: submittedAt, answersJSON: answers)
     }

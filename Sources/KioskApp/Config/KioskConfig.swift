@@ -1,6 +1,6 @@
 import Foundation
-import KioskSupport
 import KioskCore
+import KioskSupport
 
 /// The data folder's `config.json`: which center this is and how the kiosk behaves.
 ///

@@ -1,7 +1,7 @@
 import Foundation
-import KioskSupport
 import KioskOutbox
 import KioskStore
+import KioskSupport
 
 /// The kiosk's data folder: `kiosk.sqlite`, `keys/`, `outbox/`, `sent/` and `config.json`.
 ///

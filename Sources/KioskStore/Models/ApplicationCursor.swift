@@ -1,22 +1,9 @@
 import Foundation
-
-/// What a batch carries of one application: its identity, its form, and its answers.
-public struct ApplicationExport: Sendable, Hashable {
-    public let reference: String
-    public let formID: String
-    public let formVersion: Int
-    public let formSHA256: String
-    public let consentVersion: String
-    public let language: String
-    /// When it was stored, UTC, RFC 3339 to the second (formatted by SQLite while reading).
-    public let submittedAt: String
-    /// The answers exactly as stored: canonical JSON (sorted keys).
-    public let answersJSON: String
-}
+import KioskBatch
 
 /// Applications read one at a time, so a batch of 100,000 never sits in memory.
 public protocol ApplicationCursor {
-    mutating func next() throws -> ApplicationExport?
+    mutating func next() throws -> BatchRecord?
 }
 
 /// A sealed manifest, as the sealer returns it to be recorded with the batch.
