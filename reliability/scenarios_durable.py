@@ -153,7 +153,7 @@ def hq(ctx, runs):
         answers = [i for i, e in enumerate(trace) if e.call in WRITES and "HTTP/1.1 201" in e.text]
         if len(answers) != batches:
             raise Failure(f"the trace shows {len(answers)} answers `201 Created` for {batches} batches uploaded")
-        folder = os.path.join(server_data(work), "batches", center)
+        folder = os.path.join(os.path.realpath(os.path.join(work, "hq")), "batches", center)
         for answer in answers:
             check_synced_before(trace, answer, "hq.sqlite-wal", "a 201 Created")
             synced = [i for i, e in enumerate(trace[:answer]) if e.call in SYNCS and e.path == folder]
@@ -166,7 +166,3 @@ def hq(ctx, runs):
         if server:
             server.stop()
         remove(work)
-
-
-def server_data(work):
-    return os.path.realpath(os.path.join(work, "hq"))

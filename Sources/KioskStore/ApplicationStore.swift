@@ -79,6 +79,11 @@ extension ApplicationStore {
         return counts
     }
 
+    /// How many applications are in `state`.
+    static func count(_ db: Database, in state: ApplicationState) throws -> Int {
+        try StoredApplication.filter(StoredApplication.Columns.state == state).fetchCount(db)
+    }
+
     /// SQLite's `quick_check` of the file as it is now.
     package func quickCheck() throws -> IntegrityResult {
         try writer.read { db in try IntegrityResult.check(db, .quick) }

@@ -116,9 +116,7 @@ extension DeliveryStore {
                     WHERE outcome IN (?, ?) ORDER BY id DESC LIMIT 1
                     """, arguments: [UploadRun.Outcome.delivered.rawValue, UploadRun.Outcome.nothingToDo.rawValue])
             let failure = try Self.lastFailure(db)
-            let approved =
-                try StoredApplication.filter(StoredApplication.Columns.state == ApplicationState.approved).fetchCount(
-                    db)
+            let approved = try ApplicationStore.count(db, in: .approved)
             return UploadSummary(
                 outboxBatches: outbox?["n"] ?? 0, outboxApplications: outbox?["records"] ?? 0,
                 approvedWaiting: approved, lastSuccessAt: success?["finished_at"], lastErrorAt: failure?["finished_at"],

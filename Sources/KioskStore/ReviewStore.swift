@@ -82,9 +82,7 @@ extension ReviewStore {
         return try writer.read { db in
             let delivered = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*) AS n, MAX(delivered_at) AS last FROM batch WHERE delivered_at IS NOT NULL")
-            let approved =
-                try StoredApplication.filter(StoredApplication.Columns.state == ApplicationState.approved).fetchCount(
-                    db)
+            let approved = try ApplicationStore.count(db, in: .approved)
             return ReviewOutboxSummary(
                 waiting: waiting, deliveredBatches: delivered?["n"] ?? 0, lastDeliveredAt: delivered?["last"],
                 approvedNotBatched: approved, lastError: try DeliveryStore.newestRunError(db))

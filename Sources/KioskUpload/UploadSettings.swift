@@ -56,7 +56,7 @@ public struct UploadSettings: Sendable {
                 )
             }
         case "http":
-            guard isLoopback(host) else {
+            guard Loopback.isLoopback(host) else {
                 throw UploadFailure(
                     .local,
                     "plain http is only allowed to a loopback address, not \(host); use https with the headquarters CA")
@@ -64,13 +64,6 @@ public struct UploadSettings: Sendable {
         default:
             throw UploadFailure(.local, "headquarters URL \(url.absoluteString) must use https")
         }
-    }
-
-    /// Whether plain http may go to `host`: a loopback literal or `localhost` (see `Loopback`).
-    ///
-    /// Kept for the `kiosk` executable's configuration check, which calls it by this name.
-    public static func isLoopback(_ host: String) -> Bool {
-        Loopback.isLoopback(host)
     }
 
     /// The full URL of a path under headquarters' base URL.

@@ -11,7 +11,7 @@ extension KioskConfig {
             else {
                 throw SetupError("\(file): key \"hq_url\" must be a URL such as https://hq.example:8443")
             }
-            guard scheme == "https" || (scheme == "http" && Self.isLoopback(host)) else {
+            guard scheme == "https" || (scheme == "http" && Loopback.isLoopback(host)) else {
                 throw SetupError(
                     "\(file): key \"hq_url\" must use https (plain http only to a loopback address such as 127.0.0.1)")
             }
@@ -22,12 +22,5 @@ extension KioskConfig {
         if let retentionDays, !(0...3650).contains(retentionDays) {
             throw SetupError("\(file): key \"retention_days\" must be between 0 and 3650")
         }
-    }
-
-    /// The hosts plain http may go to: KioskSupport's `Loopback` rule, the one the uploader and
-    /// headquarters apply too (a literal loopback address or `localhost`, never a name like
-    /// `127.example.com`).
-    static func isLoopback(_ host: String) -> Bool {
-        Loopback.isLoopback(host)
     }
 }

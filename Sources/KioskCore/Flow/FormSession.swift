@@ -182,16 +182,12 @@ public struct FormSession: Sendable {
 
     /// Indices of the fields asked, given the answers so far.
     var visibleIndices: [Int] {
-        form.fields.indices.filter { isVisible(form.fields[$0]) }
-    }
-
-    private func isVisible(_ field: FieldDefinition) -> Bool {
-        field.isAsked(given: answers)
+        form.fields.indices.filter { form.fields[$0].isAsked(given: answers) }
     }
 
     /// Drops answers to questions that an edit hid (conditions only look back, so one pass does).
     private mutating func pruneHiddenAnswers() {
-        for field in form.fields where answers[field.id] != nil && !isVisible(field) {
+        for field in form.fields where answers[field.id] != nil && !field.isAsked(given: answers) {
             answers[field.id] = nil
         }
     }

@@ -60,7 +60,7 @@ struct ApplicationSheet {
         let width = String(form.fields.count).count
         for (index, field) in form.fields.enumerated() {
             let value = answers[field.id]
-            guard value != nil || forms.isAsked(field, answers: answers) else { continue }
+            guard value != nil || field.isAsked(given: answers) else { continue }
             let number = ReviewScreen.right("\(index + 1)", width + 2)
             let shown =
                 value.map {

@@ -158,7 +158,7 @@ extension ReviewConsole {
             ])
         }
         let answers = try application.answers()
-        guard forms.isAsked(field, answers: answers) else {
+        guard field.isAsked(given: answers) else {
             return reply([
                 "! The form does not ask \(fieldTitle(field, in: form)) given the other answers; change the answer it depends on first."
             ])

@@ -48,11 +48,6 @@ package struct ReviewForms: Sendable {
         }
     }
 
-    /// Whether the kiosk asks `field`, given the other answers (the form's skip logic).
-    package func isAsked(_ field: FieldDefinition, answers: [String: AnswerValue]) -> Bool {
-        field.isAsked(given: answers)
-    }
-
     /// The answers without those to questions the skip logic no longer asks, and what was dropped.
     package func droppingUnasked(
         _ answers: [String: AnswerValue], in form: FormDefinition
@@ -63,7 +58,7 @@ package struct ReviewForms: Sendable {
         var dropped: [(FieldDefinition, AnswerValue)] = []
         // Conditions only look back, so one pass in form order settles everything.
         for field in form.fields {
-            if let value = kept[field.id], !isAsked(field, answers: kept) {
+            if let value = kept[field.id], !field.isAsked(given: kept) {
                 kept[field.id] = nil
                 dropped.append((field, value))
             }
@@ -80,7 +75,7 @@ package struct ReviewForms: Sendable {
     {
         let parser = parser(form, today: today)
         var problems: [(FieldDefinition, String)] = []
-        for field in form.fields where isAsked(field, answers: answers) {
+        for field in form.fields where field.isAsked(given: answers) {
             guard let value = answers[field.id] else {
                 if field.required { problems.append((field, strings.message(for: ValidationFailure(.required)))) }
                 continue
@@ -89,7 +84,7 @@ package struct ReviewForms: Sendable {
                 problems.append((field, strings.message(for: failure)))
             }
         }
-        for field in form.fields where answers[field.id] != nil && !isAsked(field, answers: answers) {
+        for field in form.fields where answers[field.id] != nil && !field.isAsked(given: answers) {
             problems.append((field, "answered, but the form does not ask this given the other answers"))
         }
         return problems

@@ -52,14 +52,9 @@ final class KioskFixture {
         try Self.tool("/usr/bin/sqlite3", [databasePath], input: sql)
     }
 
-    /// Runs a stock tool by its path; the trimmed standard output.
+    /// Runs a stock tool (found on PATH by the name at the end of `path`); the trimmed output.
     static func tool(_ path: String, _ arguments: [String], input: String? = nil) throws -> String {
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        let result = try ProcessRunner.run(ProcessRunner.tool(name), arguments, input: input.map { Data($0.utf8) })
-        guard result.status == 0 else {
-            throw HarnessError.toolFailed(name, status: result.status, stderr: result.stderr)
-        }
-        return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        try ProcessRunner.check(URL(fileURLWithPath: path).lastPathComponent, arguments, input: input)
     }
 
     /// The reference number printed in `output`, e.g. DEMO01-2026-000001-C.
