@@ -18,6 +18,8 @@ package struct KioskResources: Sendable {
     package let source: String
     package let forms: [String: LoadedForm]
     package let catalog: UnitCatalog
+    /// Which phone numbers are mobile (`phone-numbers.json`, from libphonenumber's metadata).
+    package let numbers: MobileNumberPlan
     package let strings: [Language: InterfaceStrings]
 
     /// Finds the folder: --kiosk-dir (relative to the working directory), the config's
@@ -55,6 +57,8 @@ package struct KioskResources: Sendable {
         do {
             let catalog = try DefinitionLoader.catalog(
                 from: try read(directory, "units.json"), file: path(directory, "units.json"))
+            let numbers = try DefinitionLoader.mobileNumberPlan(
+                from: try read(directory, "phone-numbers.json"), file: path(directory, "phone-numbers.json"))
             var strings: [Language: InterfaceStrings] = [:]
             for language in Language.allCases {
                 let name = "strings/\(language.rawValue).json"
@@ -66,10 +70,12 @@ package struct KioskResources: Sendable {
                 let data = try read(directory, "forms/\(name)")
                 let form = try DefinitionLoader.form(
                     from: data, file: path(directory, "forms/\(name)"), catalog: catalog)
+                try checkPhoneCountries(form, numbers: numbers, file: path(directory, "forms/\(name)"))
                 forms[form.id] = LoadedForm(definition: form, sha256: SHA256.hash(data).hex)
             }
             return KioskResources(
-                directory: directory, source: source, forms: forms, catalog: catalog, strings: strings)
+                directory: directory, source: source, forms: forms, catalog: catalog, numbers: numbers,
+                strings: strings)
         } catch let error as DefinitionError {
             throw SetupError("form definition refused: \(error)")
         } catch let error as SetupError {
@@ -86,6 +92,21 @@ package struct KioskResources: Sendable {
             )
         }
         return form
+    }
+
+    /// A phone question may allow only countries whose mobile numbers `phone-numbers.json` describes.
+    private static func checkPhoneCountries(
+        _ form: FormDefinition, numbers: MobileNumberPlan, file: String
+    ) throws(DefinitionError) {
+        for field in form.fields {
+            for case .phone(let countries, _) in field.validators {
+                if let missing = countries.first(where: { numbers.country($0) == nil }) {
+                    throw DefinitionError(
+                        file: file, location: "field \"\(field.id)\"",
+                        problem: "phone country \(missing) is not in phone-numbers.json")
+                }
+            }
+        }
     }
 
     private static func formFiles(in directory: URL) throws(SetupError) -> [String] {

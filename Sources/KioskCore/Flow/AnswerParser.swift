@@ -8,12 +8,18 @@ import Foundation
 public struct AnswerParser: Sendable {
     public let form: FormDefinition
     public let catalog: UnitCatalog
+    /// Which phone numbers are mobile (libphonenumber's metadata).
+    public let numbers: MobileNumberPlan
     public let strings: InterfaceStrings
     public let today: CalendarDate
 
-    public init(form: FormDefinition, catalog: UnitCatalog, strings: InterfaceStrings, today: CalendarDate) {
+    public init(
+        form: FormDefinition, catalog: UnitCatalog, numbers: MobileNumberPlan, strings: InterfaceStrings,
+        today: CalendarDate
+    ) {
         self.form = form
         self.catalog = catalog
+        self.numbers = numbers
         self.strings = strings
         self.today = today
     }
@@ -194,7 +200,8 @@ public struct AnswerParser: Sendable {
         case .personName:
             return try PersonName.normalize(text, maxLength: field.maxLength ?? 128)
         case .phone(let countries, let defaultCountry):
-            return try PhoneNumber.normalize(text, allowedCountries: countries, defaultCountry: defaultCountry)
+            return try PhoneNumber.normalize(
+                text, plan: numbers, allowedCountries: countries, defaultCountry: defaultCountry)
         case .email:
             return try EmailAddress.normalize(text)
         case .ukrainianDocument(let typeField):

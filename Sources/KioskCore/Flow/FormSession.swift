@@ -25,11 +25,12 @@ public struct FormSession: Sendable {
     private var resumeIndex: Int?
 
     public init(
-        form: FormDefinition, catalog: UnitCatalog, strings: InterfaceStrings, today: CalendarDate
+        form: FormDefinition, catalog: UnitCatalog, numbers: MobileNumberPlan, strings: InterfaceStrings,
+        today: CalendarDate
     ) {
         self.form = form
         self.language = strings.language
-        self.parser = AnswerParser(form: form, catalog: catalog, strings: strings, today: today)
+        self.parser = AnswerParser(form: form, catalog: catalog, numbers: numbers, strings: strings, today: today)
     }
 
     /// True once the applicant confirmed or cancelled; the caller then drops the session.
@@ -217,12 +218,18 @@ public struct FormSession: Sendable {
         }
         if !field.required { hints.append(strings.format(.promptOptional)) }
         if let help = field.help { hints.insert(help.resolve(language), at: 0) }
+        // The consent text itself, in full, each time its question is asked (help and errors too).
+        let statement =
+            field.id == form.consent.field
+            ? Question.Statement(
+                title: strings.format(.promptConsentText, ["version": form.consent.version]),
+                text: form.consent.text.resolve(language)) : nil
         return .ask(
             Question(
                 fieldID: field.id, number: (visible.firstIndex(of: index) ?? 0) + 1, total: visible.count,
                 label: field.label.resolve(language), hints: hints,
                 options: options.map { $0.label.resolve(language) },
-                current: answers[field.id].map { display($0, for: field) }, notice: notice))
+                current: answers[field.id].map { display($0, for: field) }, statement: statement, notice: notice))
     }
 
     private mutating func review(notice: Notice? = nil) -> FormStep {

@@ -36,7 +36,16 @@ public struct Question: Sendable, Equatable {
     public let options: [String]
     /// The answer given before, when the question is asked again.
     public let current: String?
+    /// A text to read in full before answering (the consent text), shown above the label.
+    public let statement: Statement?
     public let notice: Notice?
+
+    /// A titled text the question is about.
+    public struct Statement: Sendable, Equatable {
+        /// E.g. "The consent text (version 2026-11-uk-1):".
+        public let title: String
+        public let text: String
+    }
 }
 
 /// The review of all answers before confirming.

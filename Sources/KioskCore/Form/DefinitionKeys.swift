@@ -14,7 +14,7 @@ enum DefinitionKeys {
     static let choice: Set = ["value", "label", "age"]
     static let age: Set = ["min", "max"]
     static let condition: Set = ["field", "equals", "not_equals", "in"]
-    static let consent: Set = ["version", "text"]
+    static let consent: Set = ["version", "text", "field"]
     static let validator: Set = [
         "kind", "min", "max", "birth_date", "sex", "document_type", "countries", "default_country", "value",
     ]

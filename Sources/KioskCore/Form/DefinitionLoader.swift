@@ -57,6 +57,34 @@ public enum DefinitionLoader {
         return catalog
     }
 
+    /// The checked mobile number plan (`phone-numbers.json`): every country once, a calling code of
+    /// digits, trunk prefixes of digits, lengths, and a mobile pattern that compiles.
+    public static func mobileNumberPlan(from data: Data, file: String) throws(DefinitionError) -> MobileNumberPlan {
+        let plan: MobileNumberPlan = try decode(data, file: file)
+        var regions = Set<String>()
+        for country in plan.countries {
+            let location = "country \"\(country.region)\""
+            guard country.region.count == 2, regions.insert(country.region).inserted else {
+                throw DefinitionError(file: file, location: location, problem: "regions must be unique ISO codes")
+            }
+            guard !country.callingCode.isEmpty, country.callingCode.asciiDigitValues != nil,
+                country.trunkPrefixes.allSatisfy({ !$0.isEmpty && $0.asciiDigitValues != nil }),
+                !country.mobileLengths.isEmpty, country.mobileLengths.allSatisfy({ (4...15).contains($0) })
+            else {
+                throw DefinitionError(
+                    file: file, location: location,
+                    problem: "calling code and trunk prefixes must be digits, lengths between 4 and 15")
+            }
+            do {
+                _ = try Regex(country.mobilePattern)
+            } catch {
+                throw DefinitionError(
+                    file: file, location: location, problem: "mobile_pattern is not a regular expression")
+            }
+        }
+        return plan
+    }
+
     /// Interface strings for one language; every required key must be there and non-empty.
     public static func strings(
         from data: Data, language: Language, file: String

@@ -28,6 +28,14 @@ struct FormChecker {
             try check(field, earlier: seen)
             seen[field.id] = field
         }
+        guard let consentField = form.field(form.consent.field), consentField.type == .yesNo,
+            consentField.required, consentField.showIf == nil,
+            consentField.validators.contains(.mustBe("yes"))
+        else {
+            throw problem(
+                "consent field \"\(form.consent.field)\" must name a required yes-no field, always asked, that must be yes",
+                at: "consent")
+        }
     }
 
     private func check(_ field: FieldDefinition, earlier: [String: FieldDefinition]) throws(DefinitionError) {

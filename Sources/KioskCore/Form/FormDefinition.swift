@@ -34,9 +34,14 @@ public struct FormDefinition: Sendable, Codable, Hashable {
 }
 
 /// The personal-data consent text, versioned so a stored application says which text it accepted.
+///
+/// The text is shown in full above the question that records the agreement (`field`, a
+/// yes/no question that must be answered yes), and again when the applicant asks for help.
 public struct Consent: Sendable, Codable, Hashable {
     public var version: String
     public var text: LocalizedText
+    /// The id of the yes/no question the applicant agrees with.
+    public var field: String
 }
 
 /// One question of a form.

@@ -27,6 +27,7 @@ public struct InterfaceStrings: Sendable, Hashable {
         case promptYesNo = "prompt.yes_no"
         case promptDateFormat = "prompt.date_format"
         case promptNoHelp = "prompt.no_help"
+        case promptConsentText = "prompt.consent_text"
         case promptQuestionOf = "prompt.question_of"
         case promptCurrent = "prompt.current"
         case wordsYes = "words.yes"

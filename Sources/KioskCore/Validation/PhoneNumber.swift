@@ -1,41 +1,17 @@
 import Foundation
 
-/// Mobile phone numbers normalised to E.164, so recruiters can dial them from anywhere.
+/// Mobile phone numbers normalised to E.164, so recruiters can call and text them from anywhere.
 public enum PhoneNumber {
-    /// How one supported country writes its mobile numbers.
-    private struct Country {
-        let id: String
-        let callingCode: String
-        let nationalLength: Int
-        /// The digit dialled before the national number inside the country.
-        let trunkPrefix: String
-        /// Digits a mobile national number may start with.
-        let mobileFirstDigits: Set<Character>
-
-        func isMobile(_ national: String) -> Bool {
-            national.count == nationalLength && national.first.map(mobileFirstDigits.contains) == true
-        }
-    }
-
-    private static let countries = [
-        // Ukraine: 9 national digits after 380, trunk prefix 0.
-        Country(
-            id: "UA", callingCode: "380", nationalLength: 9, trunkPrefix: "0",
-            mobileFirstDigits: Set("123456789")),
-        // Lithuania: 8 national digits after 370, mobiles start with 6, trunk prefix 8.
-        Country(
-            id: "LT", callingCode: "370", nationalLength: 8, trunkPrefix: "8",
-            mobileFirstDigits: ["6"]),
-    ]
-
     /// Checks and normalises a mobile number to "+<country code><national number>".
     ///
     /// Spaces, hyphens, dots and parentheses are ignored. Accepts "+CC…", "CC…" and the national form
-    /// with its trunk prefix (0 for UA, 8 for LT). A national form belongs to the allowed country
-    /// whose shape it fits; `defaultCountry` decides only if several fit. Throws "phone.country" for a
-    /// number of a country not in `allowedCountries` (e.g. "UA", "LT"), "phone.format" otherwise.
+    /// with its trunk prefix (0 in UA; 0 or 8 in LT). A national form belongs to the allowed country
+    /// whose shape it fits; `defaultCountry` decides only if several fit. What is mobile comes from
+    /// `plan` (libphonenumber's metadata). Throws "phone.not_mobile" for a number of the right
+    /// length that is not a mobile (a landline), "phone.country" for a number of a country not in
+    /// `allowedCountries` (e.g. "UA", "LT"), "phone.format" otherwise.
     public static func normalize(
-        _ text: String, allowedCountries: [String], defaultCountry: String
+        _ text: String, plan: MobileNumberPlan, allowedCountries: [String], defaultCountry: String
     ) throws(ValidationFailure) -> String {
         let allowed = Set(allowedCountries.map { $0.uppercased() })
         var compact = String(
@@ -46,12 +22,13 @@ public enum PhoneNumber {
         guard !compact.isEmpty, compact.asciiDigitValues != nil else { throw ValidationFailure(.phoneFormat) }
 
         // International form: "+CC…", or "CC…" without the plus.
-        if let country = countries.first(where: { compact.hasPrefix($0.callingCode) }),
-            international || compact.count == country.callingCode.count + country.nationalLength
+        if let country = plan.countries.first(where: { compact.hasPrefix($0.callingCode) }),
+            international || country.hasMobileLength(String(compact.dropFirst(country.callingCode.count)))
         {
             let national = String(compact.dropFirst(country.callingCode.count))
-            guard country.isMobile(national) else { throw ValidationFailure(.phoneFormat) }
-            guard allowed.contains(country.id) else { throw ValidationFailure(.phoneCountry) }
+            guard country.hasMobileLength(national) else { throw ValidationFailure(.phoneFormat) }
+            guard country.isMobile(national) else { throw ValidationFailure(.phoneNotMobile) }
+            guard allowed.contains(country.region) else { throw ValidationFailure(.phoneCountry) }
             return "+" + country.callingCode + national
         }
         if international {
@@ -60,18 +37,22 @@ public enum PhoneNumber {
             throw ValidationFailure(.phoneCountry)
         }
 
-        // National form with a trunk prefix.
-        let fits = countries.compactMap { country -> (Country, String)? in
-            guard compact.hasPrefix(country.trunkPrefix) else { return nil }
-            let national = String(compact.dropFirst(country.trunkPrefix.count))
-            return country.isMobile(national) ? (country, national) : nil
+        // National form with a trunk prefix: every reading that has a mobile number's length.
+        let readings = plan.countries.flatMap { country in
+            country.trunkPrefixes.compactMap { prefix -> (MobileNumberPlan.Country, String)? in
+                guard compact.hasPrefix(prefix) else { return nil }
+                let national = String(compact.dropFirst(prefix.count))
+                return country.hasMobileLength(national) ? (country, national) : nil
+            }
         }
-        guard !fits.isEmpty else { throw ValidationFailure(.phoneFormat) }
-        let candidates = fits.filter { allowed.contains($0.0.id) }
+        guard !readings.isEmpty else { throw ValidationFailure(.phoneFormat) }
+        let fits = readings.filter { $0.0.isMobile($0.1) }
+        guard !fits.isEmpty else { throw ValidationFailure(.phoneNotMobile) }
+        let candidates = fits.filter { allowed.contains($0.0.region) }
         guard !candidates.isEmpty else { throw ValidationFailure(.phoneCountry) }
         let chosen =
             candidates.count == 1
-            ? candidates[0] : candidates.first { $0.0.id == defaultCountry.uppercased() }
+            ? candidates[0] : candidates.first { $0.0.region == defaultCountry.uppercased() }
         guard let (country, national) = chosen else { throw ValidationFailure(.phoneFormat) }
         return "+" + country.callingCode + national
     }

@@ -24,6 +24,7 @@ public struct ValidationFailure: Error, Equatable, Sendable, CustomStringConvert
         case documentIdCardFormat = "document.id_card_format"
         case documentPassportFormat = "document.passport_format"
         case phoneFormat = "phone.format"
+        case phoneNotMobile = "phone.not_mobile"
         case phoneCountry = "phone.country"
         case emailFormat = "email.format"
         case nameFormat = "name.format"

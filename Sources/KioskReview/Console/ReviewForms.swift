@@ -6,19 +6,21 @@ import KioskCore
 package struct ReviewForms: Sendable {
     package let forms: [String: FormDefinition]
     package let catalog: UnitCatalog
+    package let numbers: MobileNumberPlan
     /// Labels, choice names and validator messages come in this language.
     package let strings: InterfaceStrings
 
-    package init(forms: [FormDefinition], catalog: UnitCatalog, strings: InterfaceStrings) {
+    package init(forms: [FormDefinition], catalog: UnitCatalog, numbers: MobileNumberPlan, strings: InterfaceStrings) {
         self.forms = Dictionary(forms.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.catalog = catalog
+        self.numbers = numbers
         self.strings = strings
     }
 
     package var language: Language { strings.language }
 
     package func parser(_ form: FormDefinition, today: CalendarDate) -> AnswerParser {
-        AnswerParser(form: form, catalog: catalog, strings: strings, today: today)
+        AnswerParser(form: form, catalog: catalog, numbers: numbers, strings: strings, today: today)
     }
 
     package func label(_ field: FieldDefinition) -> String {

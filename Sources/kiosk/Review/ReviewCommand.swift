@@ -50,7 +50,7 @@ struct ReviewCommand: AsyncParsableCommand {
         }
         let forms = ReviewForms(
             forms: context.resources.forms.values.map(\.definition), catalog: context.resources.catalog,
-            strings: strings)
+            numbers: context.resources.numbers, strings: strings)
         var settings = ReviewConsole.Settings(center: context.config.center)
         if let loginDelayMilliseconds { settings.policy.baseDelay = .milliseconds(loginDelayMilliseconds) }
         if let idleTimeout { settings.policy.idleTimeout = .seconds(idleTimeout) }

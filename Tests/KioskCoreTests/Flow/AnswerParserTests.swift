@@ -95,7 +95,7 @@ struct AnswerParserTests {
 
     @Test(
         "an unknown choice is choice.unknown",
-        arguments: [("region", "0"), ("region", "26"), ("region", "Atlantis"), ("sex", "3"), ("education", "-1")])
+        arguments: [("region", "0"), ("region", "28"), ("region", "Atlantis"), ("sex", "3"), ("education", "-1")])
     func unknownChoice(fieldID: String, input: String) throws {
         #expect(try outcome(input, fieldID) == .failure(ValidationFailure(.choiceUnknown)))
     }
@@ -229,7 +229,8 @@ struct AnswerParserTests {
         var form = parser.form
         let index = try #require(form.fields.firstIndex { $0.id == "driving_licence" })
         form.fields[index].required = true
-        let strict = AnswerParser(form: form, catalog: parser.catalog, strings: parser.strings, today: parser.today)
+        let strict = AnswerParser(
+            form: form, catalog: parser.catalog, numbers: parser.numbers, strings: parser.strings, today: parser.today)
 
         // When the applicant types only commas
         // Then it is refused as unanswered

@@ -103,7 +103,8 @@ struct FormSessionCommandTests {
         form.fields[0].help = nil
         var driver = FlowDriver(
             FormSession(
-                form: form, catalog: try KioskFiles.catalog(), strings: try KioskFiles.strings(.en),
+                form: form, catalog: try KioskFiles.catalog(), numbers: try KioskFiles.numbers(),
+                strings: try KioskFiles.strings(.en),
                 today: KioskFiles.today))
         #expect(driver.last.question?.hints.isEmpty == true)
 

@@ -188,7 +188,8 @@ struct FormSessionSkipLogicTests {
         else { return }
         var driver = FlowDriver(
             FormSession(
-                form: form, catalog: try KioskFiles.catalog(), strings: try KioskFiles.strings(.en),
+                form: form, catalog: try KioskFiles.catalog(), numbers: try KioskFiles.numbers(),
+                strings: try KioskFiles.strings(.en),
                 today: KioskFiles.today))
         driver.answer(Self.upToPriorService + UAContractScript.noPriorService + [("service_type", "1")])
 

@@ -96,6 +96,22 @@ struct BrokenDefinitionTests {
             },
             location: "field \"prior_rank\"", problem: ["\"true\"", "\"prior_service\""]),
         Breakage(
+            name: "consent field that is not the yes/no consent question",
+            change: { form in
+                var consent = form["consent"] as? [String: Any] ?? [:]
+                consent["field"] = "surname"
+                form["consent"] = consent
+            },
+            location: "consent", problem: ["consent field \"surname\"", "yes-no"]),
+        Breakage(
+            name: "consent without the question that records it",
+            change: { form in
+                var consent = form["consent"] as? [String: Any] ?? [:]
+                consent.removeValue(forKey: "field")
+                form["consent"] = consent
+            },
+            location: "consent", problem: ["field"]),
+        Breakage(
             name: "duplicate field id",
             change: { form in try JSONEdit.field("given_name", in: &form) { $0["id"] = "surname" } },
             location: "field \"surname\"", problem: ["used twice"]),

@@ -79,3 +79,36 @@ struct DefinitionLoaderTests {
         #expect(DefinitionError(file: "units.json", problem: "bad").description == "units.json: bad")
     }
 }
+
+@Suite("The shipped region list and phone plan")
+struct ShippedDataTests {
+    @Test func theRegionQuestionOffersEveryFirstLevelUnitOfUkraine() throws {
+        // Constitution of Ukraine, art. 133: the Autonomous Republic of Crimea, 24 oblasts, and
+        // the cities of Kyiv and Sevastopol.
+        let form = try KioskFiles.form("ua-contract")
+        let choices = try #require(form.field("region")?.choices)
+        let values = Set(choices.map(\.value))
+        #expect(choices.count == 27 && values.count == 27)
+        #expect(values.isSuperset(of: ["crimea", "sevastopol-city", "kyiv-city"]))
+        #expect(choices.filter { $0.label.resolve(.uk).hasSuffix(" область") }.count == 24)
+        #expect(choices.first { $0.value == "crimea" }?.label.resolve(.uk) == "Автономна Республіка Крим")
+    }
+
+    @Test func thePhonePlanComesFromLibphonenumberForBothFormCountries() throws {
+        let plan = try KioskFiles.numbers()
+        #expect(plan.country("UA")?.callingCode == "380")
+        #expect(plan.country("LT")?.callingCode == "370")
+        #expect(!plan.libphonenumber.isEmpty)
+    }
+
+    @Test func aBrokenPhonePlanIsRefusedNamingTheCountry() {
+        let broken = Data(
+            #"{"libphonenumber":"x","countries":[{"region":"UA","calling_code":"380","trunk_prefixes":["0"],"mobile_pattern":"(","mobile_lengths":[9]}]}"#
+                .utf8)
+        #expect {
+            try DefinitionLoader.mobileNumberPlan(from: broken, file: "phone-numbers.json")
+        } throws: { error in
+            "\(error)".contains("country \"UA\"") && "\(error)".contains("mobile_pattern")
+        }
+    }
+}

@@ -26,6 +26,10 @@ enum KioskFiles {
         try DefinitionLoader.catalog(from: data("units.json"), file: "units.json")
     }
 
+    static func numbers() throws -> MobileNumberPlan {
+        try DefinitionLoader.mobileNumberPlan(from: data("phone-numbers.json"), file: "phone-numbers.json")
+    }
+
     static func form(_ id: String) throws -> FormDefinition {
         let file = "forms/\(id).json"
         return try DefinitionLoader.form(from: data(file), file: file, catalog: catalog())
@@ -38,12 +42,16 @@ enum KioskFiles {
 
     /// A fresh session on a real form in one language, with the fixed `today`.
     static func session(_ formID: String = "ua-contract", _ language: Language = .en) throws -> FormSession {
-        FormSession(form: try form(formID), catalog: try catalog(), strings: try strings(language), today: today)
+        FormSession(
+            form: try form(formID), catalog: try catalog(), numbers: try numbers(), strings: try strings(language),
+            today: today)
     }
 
     /// The answer parser of a real form in one language, with the fixed `today`.
     static func parser(_ formID: String = "ua-contract", _ language: Language = .en) throws -> AnswerParser {
-        AnswerParser(form: try form(formID), catalog: try catalog(), strings: try strings(language), today: today)
+        AnswerParser(
+            form: try form(formID), catalog: try catalog(), numbers: try numbers(), strings: try strings(language),
+            today: today)
     }
 
     /// The message the applicant sees for a failure code, in one language.

@@ -3,12 +3,17 @@ import Testing
 
 @Suite("PhoneNumber")
 struct PhoneNumberTests {
+    /// The plan the kiosk ships: `Kiosk/phone-numbers.json`, from libphonenumber's metadata.
+    private static let plan: MobileNumberPlan = {
+        do { return try KioskFiles.numbers() } catch { fatalError("Kiosk/phone-numbers.json: \(error)") }
+    }()
+
     private static func normalize(
         _ text: String, allowed: [String] = ["UA", "LT"], defaultCountry: String = "UA"
     )
         throws(ValidationFailure) -> String
     {
-        try PhoneNumber.normalize(text, allowedCountries: allowed, defaultCountry: defaultCountry)
+        try PhoneNumber.normalize(text, plan: plan, allowedCountries: allowed, defaultCountry: defaultCountry)
     }
 
     @Test(
@@ -23,7 +28,10 @@ struct PhoneNumberTests {
 
     @Test(
         "Lithuanian mobiles in every common form become +370 and eight digits",
-        arguments: ["+370 612 34567", "+37061234567", "37061234567", "8 612 34567", "861234567", "(8-612) 34-567"])
+        arguments: [
+            "+370 612 34567", "+37061234567", "37061234567", "8 612 34567", "861234567", "(8-612) 34-567",
+            "0 612 34567",  // libphonenumber reads 0 as a Lithuanian trunk prefix too
+        ])
     func lithuanianForms(text: String) throws {
         #expect(try Self.normalize(text) == "+37061234567")
     }
@@ -58,17 +66,12 @@ struct PhoneNumberTests {
         "malformed numbers are format errors",
         arguments: [
             "", "   ", "+", "++380671234567", "phone", "067-123-45-6a", "+380671234567+", "+380 67 123 45 67 ext 1",
-            "067123456",  // Ukrainian: one digit short
             "06712345678",  // Ukrainian: one digit too many
             "+38067123456", "+3806712345678", "38067123456",
-            "+380071234567",  // national number starting with 0
-            "0071234567",
             "00380671234567",  // the 00 international prefix is not accepted
             "86123456",  // Lithuanian: one digit short
             "8612345678",  // Lithuanian: one digit too many
             "+3706123456", "+370612345678",
-            "+37071234567", "871234567",  // Lithuanian, not a mobile
-            "061234567",  // Lithuanian with the trunk prefix 0, not accepted
             "+0123456789",  // no calling code starts with 0
             "+1234567890123456",  // longer than E.164 allows
             "+380 67 123 45 67\u{0}",
@@ -76,6 +79,26 @@ struct PhoneNumberTests {
         ])
     func formatErrors(text: String) {
         #expect(throws: ValidationFailure(.phoneFormat)) { try Self.normalize(text) }
+    }
+
+    @Test func aUkrainianNumberOneDigitShortReadsAsLithuanianAndIsRefusedOnAUkrainianForm() throws {
+        // libphonenumber reads 0 + eight digits as a Lithuanian mobile with its trunk prefix 0.
+        #expect(try Self.normalize("067123456") == "+37067123456")
+        #expect(throws: ValidationFailure(.phoneCountry)) { try Self.normalize("067123456", allowed: ["UA"]) }
+    }
+
+    @Test(
+        "landlines and other numbers of the right length that are not mobiles say a mobile is needed",
+        arguments: [
+            "044 123 45 67", "+380 44 123 45 67", "380441234567",  // Kyiv landline
+            "032 123 45 67",  // Lviv landline
+            "+380071234567", "0071234567",  // national number starting with 0
+            "0801234567",  // Ukrainian free-phone range
+            "+37071234567", "871234567",  // Lithuanian non-mobile
+            "8 5 212 3456", "+370 5 212 3456",  // Vilnius landline
+        ])
+    func notMobile(text: String) {
+        #expect(throws: ValidationFailure(.phoneNotMobile)) { try Self.normalize(text) }
     }
 
     @Test("normalising a normalised number changes nothing", arguments: ["067-123-45-67", "8 612 34567"])

@@ -38,7 +38,13 @@ struct ValidationFailureTests {
         ("31/12/1999", { _ = try CalendarDate.parse($0) }),
         ("ME654321", { _ = try UkrainianDocumentNumber.normalize($0, kind: .passport) }),
         ("98765432", { _ = try UkrainianDocumentNumber.normalize($0, kind: .idCard) }),
-        ("+48601234567", { _ = try PhoneNumber.normalize($0, allowedCountries: ["UA"], defaultCountry: "UA") }),
+        (
+            "+48601234567",
+            {
+                _ = try PhoneNumber.normalize(
+                    $0, plan: try KioskFiles.numbers(), allowedCountries: ["UA"], defaultCountry: "UA")
+            }
+        ),
         ("secret..name@example.com", { _ = try EmailAddress.normalize($0) }),
         ("Olena7Petrenko", { _ = try PersonName.normalize($0, maxLength: 64) }),
         ("Oleksandra", { _ = try PersonName.normalize($0, maxLength: 3) }),

@@ -60,7 +60,9 @@ final class ReviewFixture {
         let strings = try DefinitionLoader.strings(
             from: data("strings/\(language.rawValue).json"), language: language,
             file: "strings/\(language.rawValue).json")
-        return ReviewForms(forms: forms, catalog: catalog, strings: strings)
+        let numbers = try DefinitionLoader.mobileNumberPlan(
+            from: data("phone-numbers.json"), file: "phone-numbers.json")
+        return ReviewForms(forms: forms, catalog: catalog, numbers: numbers, strings: strings)
     }
 
     func administration(actor: String = "os:test") -> StaffAdministration {
