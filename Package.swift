@@ -26,7 +26,9 @@ let package = Package(
         // UTC time, hex, center codes, loopback, strict decoding). Foundation and Glibc only.
         .target(name: "KioskSupport", swiftSettings: swiftSettings),
         // Domain: form definitions, validators, the form-flow state machine. No I/O.
-        .target(name: "KioskCore", dependencies: ["KioskSupport"], swiftSettings: swiftSettings),
+        // libidn2 (IDNA2008 and UTS #46) for internationalized e-mail domains such as пошта.укр.
+        .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        .target(name: "KioskCore", dependencies: ["KioskSupport", "CIDN2"], swiftSettings: swiftSettings),
         // libcrypto from the system OpenSSL 3, and a thin safe wrapper over it.
         .systemLibrary(
             name: "COpenSSL",
