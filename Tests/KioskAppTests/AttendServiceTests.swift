@@ -101,6 +101,11 @@ final class ScriptInput: AttendInput {
 /// Everything the service wrote, and how often it cleared the screen.
 final class ScreenRecorder: AttendOutput, Sendable {
     private let state = Mutex<(text: String, clears: Int)>(("", 0))
+    let size: TerminalSize
+
+    init(size: TerminalSize = .fallback) {
+        self.size = size
+    }
 
     func write(_ text: String) throws { state.withLock { $0.text += text } }
     func clearScreen() throws { state.withLock { $0.clears += 1 } }

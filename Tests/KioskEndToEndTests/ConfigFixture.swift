@@ -34,10 +34,13 @@ extension KioskFixture {
     }
 
     /// The out-of-service text in `language`, from the real strings file.
+    /// The first words of the out-of-service message: what stays on its first line however
+    /// the kiosk wraps it to the terminal's width.
     static func outOfService(_ language: String) throws -> String {
         let data = try Data(contentsOf: kioskDir.appendingPathComponent("strings/\(language).json"))
         let texts = try JSONSerialization.jsonObject(with: data) as? [String: String]
-        return try #require(texts?["service.out_of_service"])
+        let text = try #require(texts?["service.out_of_service"])
+        return text.split(separator: " ").prefix(4).joined(separator: " ")
     }
 
     /// A configuration in the demo center's shape with `extra` keys (JSON fragments) added.

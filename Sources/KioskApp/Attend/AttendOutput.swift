@@ -4,6 +4,8 @@ import KioskTerminal
 /// text is already escaped; a sink writes it as it is.
 package protocol AttendOutput {
     func write(_ text: String) throws
+    /// The screen's size now (it may change between screens); 80 columns on a pipe.
+    var size: TerminalSize { get }
     /// Clears the screen and its scrollback, so the next person cannot scroll back to the last one's answers.
     func clearScreen() throws
 }
@@ -14,4 +16,6 @@ extension AttendOutput {
     }
 }
 
-extension TerminalWriter: AttendOutput {}
+extension TerminalWriter: AttendOutput {
+    package var size: TerminalSize { isTerminal ? TerminalSize.of(fileDescriptor) : .fallback }
+}

@@ -119,12 +119,13 @@ package struct AttendService {
             }
         }
         guard let strings = resources.strings[language] else { return .dropped }
-        let screen = AttendScreen(strings: strings)
+        var screen = AttendScreen(strings: strings)
         var session = FormSession(
-            form: form.definition, catalog: resources.catalog, strings: strings,
+            form: form.definition, catalog: resources.catalog, numbers: resources.numbers, strings: strings,
             today: CalendarDate(date: clock.now, timeZone: .current))
         var step = session.start()
         while true {
+            screen.size = writer.size
             switch step {
             case .submit(let draft):
                 if let reference = store(draft, in: database) {
@@ -150,7 +151,7 @@ package struct AttendService {
             case .line(let line):
                 step = session.handle(line)
             case .rejected(let rejection):
-                try writer.writeLine("! " + screen.text(Self.key(for: rejection), ["limit": "\(reader.maxLineBytes)"]))
+                try show(["! " + screen.text(Self.key(for: rejection), ["limit": "\(reader.maxLineBytes)"])])
             case .timeout:
                 logger.info("idle timeout: unfinished application dropped")
                 try writer.writeLine("")
@@ -200,16 +201,11 @@ package struct AttendService {
             switch reader.readLine(timeout: healthInterval) {
             case .line(let line):
                 if let language = Self.language(line, among: languages) { return .chosen(language) }
-                try writer.writeLine(
-                    "! "
-                        + all.map { TerminalText.escape($0.format(.welcomeInvalidLanguage)) }.joined(
-                            separator: " / "))
+                // One line a language, so each wraps on its own.
+                try show(all.map { "! " + TerminalText.escape($0.format(.welcomeInvalidLanguage)) })
             case .rejected(let rejection):
                 let key = Self.key(for: rejection)
-                try writer.writeLine(
-                    "! "
-                        + all.map { AttendScreen(strings: $0).text(key, ["limit": "\(reader.maxLineBytes)"]) }
-                        .joined(separator: " / "))
+                try show(all.map { "! " + AttendScreen(strings: $0).text(key, ["limit": "\(reader.maxLineBytes)"]) })
             case .timeout:
                 // An unfinished line stays buffered across the check.
                 if !health.problems().isEmpty { return .outOfService }
@@ -275,8 +271,9 @@ package struct AttendService {
 
     // MARK: - Output
 
+    /// Writes `lines` wrapped at word boundaries to the screen's width now.
     private func show(_ lines: [String]) throws {
-        try writer.write(lines.map { $0 + "\n" }.joined())
+        try writer.write(LineWrapper.wrap(lines, width: writer.size.columns).map { $0 + "\n" }.joined())
     }
 
     /// On a tty that keeps reporting end of input (hung up), wait instead of spinning.

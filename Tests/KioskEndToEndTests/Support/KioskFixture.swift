@@ -28,9 +28,11 @@ final class KioskFixture {
         subcommand + ["--data-dir", dataDir.path, "--kiosk-dir", Self.kioskDir.path]
     }
 
-    /// The kiosk on a real pseudo-terminal.
-    func terminal(_ subcommand: [String]) throws -> PseudoTerminal {
-        try PseudoTerminal(executable: Self.kiosk, arguments: arguments(subcommand), environment: environment)
+    /// The kiosk on a real pseudo-terminal of the given size.
+    func terminal(_ subcommand: [String], columns: Int = 80, rows: Int = 24) throws -> PseudoTerminal {
+        try PseudoTerminal(
+            executable: Self.kiosk, arguments: arguments(subcommand), environment: environment, columns: columns,
+            rows: rows)
     }
 
     /// The kiosk with pipes for input and output, as on a serial line driven by a script.
