@@ -65,6 +65,14 @@ extension AppDatabase {
         }
         migrator.registerMigration("v2-staff-review-audit") { db in try migrateStaffReviewAudit(db) }
         migrator.registerMigration("v3-delivery") { db in try migrateDelivery(db) }
+        migrator.registerMigration("v4-national-number-index") { db in
+            // The applicant's national number (RNOKPP or Lithuanian personal code), so the review
+            // console finds another application of the same person without reading every row.
+            try db.execute(
+                sql:
+                    "CREATE INDEX application_on_national_number ON application(\(nationalNumber(""))) WHERE purged_at IS NULL"
+            )
+        }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }
@@ -123,6 +131,17 @@ extension AppDatabase {
                     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
                     """)
         }
+    }
+}
+
+// MARK: - Schema: national number
+
+extension AppDatabase {
+    /// The SQL expression for an application's national number (RNOKPP or Lithuanian personal
+    /// code); queries must spell it exactly so, with their table's `alias`, for SQLite to use the index.
+    static func nationalNumber(_ alias: String) -> String {
+        let prefix = alias.isEmpty ? "" : alias + "."
+        return "coalesce(json_extract(\(prefix)answers, '$.rnokpp'), json_extract(\(prefix)answers, '$.personal_code'))"
     }
 }
 

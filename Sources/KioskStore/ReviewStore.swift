@@ -50,6 +50,36 @@ extension ReviewStore {
         }
     }
 
+    /// For each of `references`, the other applications still held (not purged) with the same
+    /// national number (RNOKPP or Lithuanian personal code), oldest first: the same person
+    /// applying twice. References without such a twin are left out.
+    package func sameNationalNumber(as references: [String]) throws -> [String: [ReviewTwin]] {
+        guard !references.isEmpty else { return [:] }
+        return try writer.read { db in
+            var twins: [String: [ReviewTwin]] = [:]
+            // In chunks, to stay far below SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: references.count, by: 500) {
+                let chunk = Array(references[start..<min(start + 500, references.count)])
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.reference AS reference, b.reference AS twin, b.state AS state
+                        FROM application a JOIN application b INDEXED BY application_on_national_number
+                            ON \(AppDatabase.nationalNumber("b")) = \(AppDatabase.nationalNumber("a"))
+                            AND b.purged_at IS NULL AND b.id <> a.id
+                        WHERE a.purged_at IS NULL AND a.reference IN (\(databaseQuestionMarks(count: chunk.count)))
+                        ORDER BY b.submitted_at, b.id
+                        """, arguments: StatementArguments(chunk))
+                for row in rows {
+                    twins[row["reference"], default: []].append(
+                        ReviewTwin(
+                            reference: row["twin"], state: ApplicationState(rawValue: row["state"]) ?? .submitted))
+                }
+            }
+            return twins
+        }
+    }
+
     /// An application's review history, oldest first.
     package func history(applicationID: Int64) throws -> [ReviewEvent] {
         try writer.read { db in

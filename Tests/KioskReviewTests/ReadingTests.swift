@@ -31,14 +31,44 @@ struct ReadingTests {
         // Then it is newest first, 20 a page, and no line passes 80 columns
         #expect(first.lines[0].hasPrefix("Reference             Submitted         Name"))
         #expect(first.lines[1].hasPrefix(last))
-        #expect(first.lines[1].contains("Дуже-Довге-Прізвище-Дуже-…"))
+        #expect(first.lines[1].contains("Дуже-Довге-Прізвище-Д…"))
         #expect(first.lines.last == "Page 1 of 3, 45 applications (submitted); type more for the next page.")
         #expect(second.lines[1].contains("Applicant24"))
-        #expect(third.lines.count == 1 + 5 + 1 && third.lines.last == "Page 3 of 3, 45 applications (submitted).")
+        // (the fixture's applicants share one RNOKPP, so each page explains the Same column)
+        #expect(third.lines.count == 1 + 5 + 1 + 1 && third.lines.last == "Page 3 of 3, 45 applications (submitted).")
         #expect((first.lines + second.lines + third.lines).allSatisfy { $0.count <= 80 })
         #expect(console.handle("list rejected").text == "No applications (rejected).")
         #expect(console.handle("list lost").text.hasPrefix("Usage: list"))
-        #expect(console.handle("list all 2").lines.count == 22)
+        #expect(console.handle("list all 2").lines.count == 23)
+    }
+
+    @Test func anotherApplicationWithTheSameRNOKPPIsFlaggedInListAndShow() throws {
+        // Given the same person twice, and someone else
+        let first = try fixture.submit(["surname": .single("Шевченко")])
+        let again = try fixture.submit(["surname": .single("Шевченко")], at: fixture.clock.now + 60)
+        let other = try fixture.submit([
+            "surname": .single("Kosach"), "sex": .single("female"), "rnokpp": .single("3652504581"),
+        ])
+        let console = try fixture.loggedIn()
+
+        // Then the list marks both of the pair, and only them, and says what the mark means
+        let list = console.handle("list").lines
+        let row = { (reference: String) in list.first { $0.hasPrefix(reference) } ?? "" }
+        #expect(row(first).hasSuffix("+1") && row(again).hasSuffix("+1"))
+        #expect(!row(other).hasSuffix("+1"))
+        #expect(list.contains(ReviewConsole.twinLegend))
+        #expect(list.allSatisfy { $0.count <= 80 })
+
+        // And show names the other application of the same person, with its state
+        #expect(
+            console.handle("show \(first)").lines.contains(
+                "! The same RNOKPP or personal code is in 1 other application held here: \(again) (submitted)."))
+        #expect(!console.handle("show \(other)").text.contains("The same RNOKPP"))
+
+        // And an application whose personal data is purged no longer counts
+        try fixture.execute("UPDATE application SET purged_at = '2026-12-01 00:00:00.000' WHERE reference = '\(again)'")
+        #expect(!console.handle("show \(first)").text.contains("The same RNOKPP"))
+        #expect(!console.handle("list").lines.contains(ReviewConsole.twinLegend))
     }
 
     @Test func searchFindsBySurnameInAnyCaseByRNOKPPAndByReference() throws {

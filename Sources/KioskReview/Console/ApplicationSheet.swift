@@ -10,6 +10,8 @@ struct ApplicationSheet {
     let console: ReviewConsole
     let application: StoredApplication
     let history: [ReviewEvent]
+    /// Other applications held with the same national number: the same person applying again.
+    let twins: [ReviewTwin]
 
     var forms: ReviewForms { console.forms }
     var time: ReviewTime { console.time }
@@ -23,6 +25,12 @@ struct ApplicationSheet {
                 + "\(TerminalText.escape(application.formID)) version \(application.formVersion); last change "
                 + time.minute(application.updatedAt),
         ]
+        if !twins.isEmpty {
+            let shown = twins.prefix(10).map { "\(TerminalText.escape($0.reference)) (\($0.state.rawValue))" }
+            lines.append(
+                "! The same RNOKPP or personal code is in \(twins.count) other application\(twins.count == 1 ? "" : "s") "
+                    + "held here: \(shown.joined(separator: ", "))\(twins.count > 10 ? ", …" : "").")
+        }
         let answers = (try? application.answers()) ?? [:]
         if let purged = application.purgedAt {
             lines.append("The personal data was purged on \(time.minute(purged)) after delivery.")

@@ -44,23 +44,28 @@ extension ReviewConsole {
         guard page <= pages else {
             return reply(["There \(pages == 1 ? "is 1 page" : "are \(pages) pages") (\(name))."])
         }
-        var lines = [Self.listHeader] + result.items.map(listRow)
+        let twins = try database.review.sameNationalNumber(as: result.items.map(\.reference))
+        var lines = [Self.listHeader] + result.items.map { listRow($0, twins: twins[$0.reference]?.count ?? 0) }
+        if !twins.isEmpty { lines.append(Self.twinLegend) }
         lines.append(
             "Page \(page) of \(pages), \(result.total) application\(result.total == 1 ? "" : "s") (\(name))"
                 + (page < pages ? "; type more for the next page." : "."))
         return reply(lines)
     }
 
-    static let listHeader = ReviewScreen.row([("Reference", 20), ("Submitted", 16), ("Name", 26), ("State", 10)])
+    static let listHeader = ReviewScreen.row([
+        ("Reference", 20), ("Submitted", 16), ("Name", 22), ("State", 10), ("Same", 4),
+    ])
+    package static let twinLegend = "Same +N: N other applications held here with this RNOKPP or personal code."
 
-    func listRow(_ item: ReviewListItem) -> String {
+    func listRow(_ item: ReviewListItem, twins: Int) -> String {
         let name =
             item.purgedAt != nil
             ? "(personal data purged)"
             : TerminalText.escape([item.surname, item.givenName].compactMap { $0 }.joined(separator: " "))
         return ReviewScreen.row([
-            (TerminalText.escape(item.reference), 20), (time.minute(item.submittedAt), 16), (name, 26),
-            (item.state.rawValue, 10),
+            (TerminalText.escape(item.reference), 20), (time.minute(item.submittedAt), 16), (name, 22),
+            (item.state.rawValue, 10), (twins > 0 ? "+\(twins)" : "", 4),
         ])
     }
 
@@ -81,7 +86,9 @@ extension ReviewConsole {
         try audit(.search, detail: "\(matches.count) found")
         guard !matches.isEmpty else { return reply(["Nothing found."]) }
         let shown = matches.prefix(50)
-        var lines = [Self.listHeader] + shown.map { listRow($0.item) }
+        let twins = try database.review.sameNationalNumber(as: shown.map(\.item.reference))
+        var lines = [Self.listHeader] + shown.map { listRow($0.item, twins: twins[$0.item.reference]?.count ?? 0) }
+        if !twins.isEmpty { lines.append(Self.twinLegend) }
         lines.append(
             matches.count > shown.count
                 ? "\(matches.count) found; the newest \(shown.count) are shown. Type more of the name or the number."
@@ -106,7 +113,8 @@ extension ReviewConsole {
         }
         try audit(.show, reference: reference)
         let history = try application.id.map { try database.review.history(applicationID: $0) } ?? []
-        return reply(ApplicationSheet(console: self, application: application, history: history).lines)
+        let twins = try database.review.sameNationalNumber(as: [reference])[reference] ?? []
+        return reply(ApplicationSheet(console: self, application: application, history: history, twins: twins).lines)
     }
 
     func stats() throws -> ConsoleReply {

@@ -23,3 +23,9 @@ package struct ReviewSearchRow: Sendable, Hashable {
     package let item: ReviewListItem
     package let nationalNumbers: [String]
 }
+
+/// Another application held with the same national number as the one shown.
+package struct ReviewTwin: Sendable, Hashable {
+    package let reference: String
+    package let state: ApplicationState
+}
