@@ -259,7 +259,7 @@ fi
 # --- Activate on this machine ------------------------------------------------------------
 
 if ldd "$prefix/bin/$name" | grep -q 'not found'; then
-    fail "$prefix/bin/$name misses libraries here: apt-get install libsqlite3-0 libssl3, then run again"
+    fail "$prefix/bin/$name misses libraries here: apt-get install libsqlite3-0 libssl3 libidn2-0, then run again"
 fi
 systemd-sysusers "$prefix/lib/sysusers.d/$name.conf"
 systemd-tmpfiles --create "$prefix/lib/tmpfiles.d/$name.conf"
