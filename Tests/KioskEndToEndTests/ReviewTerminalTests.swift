@@ -28,6 +28,12 @@ struct ReviewTerminalTests {
         #expect(list.contains(reference) && list.contains("Shevchenko Taras") && list.contains("submitted"))
         let show = try fixture.command(terminal, "show \(reference)")
         #expect(show.contains("6. RNOKPP [rnokpp]: 3652504575"))
+        // And on the 80-column terminal the long answers wrap between words, none is cut by the terminal
+        #expect(show.components(separatedBy: "\r\n").allSatisfy { $0.count <= 80 })
+        let health = "I know of no health condition that would prevent military service"
+        #expect(
+            show.replacingOccurrences(of: "\r\n", with: " ").split(separator: " ").joined(separator: " ").contains(
+                health))
         let approve = try fixture.command(terminal, "approve \(reference)")
         #expect(approve.contains("\(reference) approved"))
         let logout = try fixture.command(terminal, "logout", until: "Staff ID: ")
@@ -128,7 +134,7 @@ struct ReviewTerminalTests {
 
         // When the document number is edited, first to something that is not an ID-card number
         let start = try fixture.command(terminal, "edit \(reference) document_number", until: "new value> ")
-        #expect(start.contains("now: 123456789"))
+        #expect(start.replacingOccurrences(of: "\r\n", with: " ").contains("now: 123456789"))
         let refused = try fixture.command(terminal, "12-34", until: "new value> ")
 
         // Then the kiosk's validator message refuses it

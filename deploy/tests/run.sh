@@ -83,7 +83,7 @@ shellcheck)
             count=$((count + 1))
             ok "shellcheck $relative${exclude:+ (except $exclude)}"
         fi
-    done < <(find "$repo" \( -name '.build*' -o -name .git -o -name .swiftpm \) -prune -o -type f -print0 | sort -z)
+    done < <(find "$repo" \( -name '.build*' -o -name .git -o -name .swiftpm -o -name .venv \) -prune -o -type f -print0 | sort -z)
     [ "$count" -ge 3 ] || fail "found only $count scripts"
     ;;
 
