@@ -9,6 +9,9 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case unavailable
         /// A reference number could not be allocated (the year's sequence is full).
         case sequenceExhausted
+        /// A stored row holds a value of the wrong kind (the database was edited by hand);
+        /// `detail` names the row's reference and the column, never the value.
+        case malformedRow
     }
 
     public let code: Code
@@ -27,6 +30,8 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database cannot be opened (\(detail))"
         case .sequenceExhausted:
             "no reference number is left for this year (\(detail))"
+        case .malformedRow:
+            "\(detail); the row was changed outside the kiosk. Nothing was changed; ask support to repair that row"
         }
     }
 }
