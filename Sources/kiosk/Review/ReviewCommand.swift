@@ -11,8 +11,9 @@ struct ReviewCommand: AsyncParsableCommand {
         abstract: "Run the staff review console on this terminal.",
         discussion: """
             Log in with a staff account (kiosk staff add), then type help. Sessions end after 5 \
-            minutes without input and 8 hours after login; after 5 failed logins in a row an \
-            account is locked until a supervisor unlocks it. On a pipe the password is read as a line.
+            minutes without input and 8 hours after login; after failed logins in a row an \
+            account waits longer before each new try (1 s doubling, at most 15 minutes), and a \
+            supervisor's unlock ends the wait. On a pipe the password is read as a line.
             """)
 
     @OptionGroup var data: DataOptions
