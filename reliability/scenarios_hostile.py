@@ -100,11 +100,11 @@ def hostile(ctx, runs):
         upload = ("upload", "--hq", url, "--hq-key", hq.public_key, "--attempts", "1")
 
         # DEMO01 signs a batch listing CENB's (predictable) references: refused, CENB unharmed.
-        insert_approved(demo.database, "CENB", 1, 3)
+        insert_approved(demo, "CENB", 1, 3)
         code, out, err = demo.run(*upload)
         if code != 1 or "belongs to center CENB" not in err:
             raise Failure(f"DEMO01's batch of CENB references: kiosk upload exited {code}: {err.strip()[-400:]}")
-        insert_approved(other.database, "CENB", 1, 3)
+        insert_approved(other, "CENB", 1, 3)
         code, out, err = other.run(*upload)
         if code != 0:
             raise Failure(f"CENB's own batch 1 after DEMO01's forgery: kiosk upload exited {code}: {err.strip()}")

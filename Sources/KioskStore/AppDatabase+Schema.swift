@@ -65,6 +65,10 @@ extension AppDatabase {
         }
         migrator.registerMigration("v2-staff-review-audit") { db in try migrateStaffReviewAudit(db) }
         migrator.registerMigration("v3-delivery") { db in try migrateDelivery(db) }
+        // Sealing looks up each application's approval in the audit chain by reference.
+        migrator.registerMigration("v4-audit-on-reference") { db in
+            try db.create(index: "audit_log_on_reference", on: "audit_log", columns: ["reference", "id"])
+        }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }
