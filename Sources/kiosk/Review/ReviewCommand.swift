@@ -62,7 +62,8 @@ struct ReviewCommand: AsyncParsableCommand {
         try ReviewLoop(console: console).run()
     }
 
-    /// `kiosk upload` of this same executable, on the same data folder.
+    /// `kiosk upload` of this same executable, on the same data folder; with
+    /// `KIOSK_UPLOAD_REQUEST` (set by kiosk-review@.service), a request for kiosk-upload.service.
     private func uploader(_ context: KioskContext) -> UploadLauncher {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         let available = KioskCommand.configuration.subcommands.contains { $0._commandName == "upload" }
@@ -71,6 +72,7 @@ struct ReviewCommand: AsyncParsableCommand {
             arguments: [
                 "upload", "--data-dir", context.folder.url.path, "--kiosk-dir", context.resources.directory.path,
             ],
-            isAvailable: available)
+            isAvailable: available,
+            requestFile: ProcessInfo.processInfo.environment["KIOSK_UPLOAD_REQUEST"].map { URL(fileURLWithPath: $0) })
     }
 }
