@@ -77,7 +77,8 @@ def replaced_manifest(tar_path, manifest, signature):
 
 def hostile(ctx, runs):
     """Against a real kiosk-hq on loopback: DEMO01 uploads a batch of CENB's references, then CENB
-    its own; an unsigned, non-JSON 8 MB manifest; an 18-byte PUT to an accepted sequence; `runs`
+    its own; an unsigned, non-JSON 8 MB manifest; an 18-byte PUT to an accepted sequence; doubled
+    and invalid Content-Length; `runs`
     rounds of three connections trickling bytes with a 2 s body deadline and 2 uploads per center."""
     if not ctx.binaries.has_hq():
         raise Failure("kiosk-hq is not built")
@@ -127,6 +128,21 @@ def hostile(ctx, runs):
             raise Failure(f"18 bytes PUT to accepted CENB batch 1 got {status}: {body[:300]}")
         if b"ALARM" in bytes(hq.process.err):
             raise Failure("an unauthenticated PUT raised an ALARM: " + hq.process.err[-300:].decode(errors="replace"))
+
+        # A doubled, negative or non-numeric Content-Length: 400 from the HTTP parser, nothing stored.
+        host, port = url.split("://", 1)[1].rsplit(":", 1)
+        for lengths in (("10", "20"), ("-5",), ("1x",)):
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            head = "".join(f"Content-Length: {n}\r\n" for n in lengths)
+            sock.sendall(f"PUT /v1/centers/CENB/batches/2 HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode()
+                         + b"0" * 10)
+            try:
+                answer = sock.recv(200)
+            except OSError as error:
+                answer = str(error).encode()
+            sock.close()
+            if not answer.startswith(b"HTTP/1.1 400"):
+                raise Failure(f"Content-Length {' and '.join(lengths)} got {answer[:80]!r}, not 400")
 
         # Slow bodies: cut off at the deadline, a third at once refused with 503, health answers.
         incoming = os.path.join(hq.data, "incoming")

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import GRDB
+import Hummingbird
 import KioskBatch
 import KioskCrypto
 import KioskReceipt
