@@ -261,6 +261,41 @@ def insert_approved(kiosk, center, first_serial, count, year=2026):
                       f"{out.strip()[-300:]!r} {err.strip()[-300:]!r}")
 
 
+def insert_approved_in_bulk(database, center, first_serial, count, year=2026, padding=0, answers=None):
+    """For benchmarks only: `count` approved applications written with the sqlite3 CLI together
+    with what the review console writes for an approval (the history event and the chained audit
+    entry, hashed as `kiosk-audit-v1`), because 100,000 approvals through the console take too
+    long. Batch sealing accepts them as it accepts the console's; the reliability suite seeds
+    through the product (`insert_approved`)."""
+    staff, at = "bench-seed", "2026-11-27 10:00:00.000"
+    previous = sqlite(database, "SELECT sha256 FROM audit_log ORDER BY id DESC LIMIT 1;") or "0" * 64
+    pad = "x" * padding
+    rows, events, entries = [], [], []
+    for serial in range(first_serial, first_serial + count):
+        body = answers or {"surname": f"Surname{serial}", "given_name": "Taras", "rnokpp": "3652504575",
+                           "phone": "+380671234567", "region": "kyiv-city", "consent": "yes"}
+        encoded = json.dumps({**body, **({"note": pad} if pad else {})}, sort_keys=True, separators=(",", ":"))
+        ref = reference(center, year, serial)
+        rows.append(f"('{ref}','{center}',{year},{serial},'ua-contract',1,'{'0' * 64}','2026-11-uk-1','en',"
+                    f"'approved','{encoded}','{at}','{at}')")
+        events.append(f"((SELECT id FROM application WHERE reference = '{ref}'),'{at}','{staff}','approve',"
+                      f"'submitted','approved')")
+        canonical = b"kiosk-audit-v1\n" + b"".join(
+            b"-," if field is None else f"{len(field.encode())}:".encode() + field.encode() + b","
+            for field in (previous, at, staff, "approve", ref, None))
+        digest = hashlib.sha256(canonical).hexdigest()
+        entries.append(f"('{at}','{staff}','approve','{ref}',NULL,'{previous}','{digest}')")
+        previous = digest
+    for start in range(0, len(rows), 5000):
+        sqlite(database, "BEGIN;\nINSERT INTO application (reference, center, year, serial, form_id, form_version, "
+                         "form_sha256, consent_version, language, state, answers, submitted_at, updated_at) VALUES\n"
+               + ",\n".join(rows[start:start + 5000]) + ";\n"
+               + "INSERT INTO review_event (application_id, at, staff_id, action, from_state, to_state) VALUES\n"
+               + ",\n".join(events[start:start + 5000]) + ";\n"
+               + "INSERT INTO audit_log (at, staff_id, action, reference, detail, previous_sha256, sha256) VALUES\n"
+               + ",\n".join(entries[start:start + 5000]) + ";\nCOMMIT;\n")
+
+
 def file_digest(path):
     if not os.path.exists(path):
         return None
