@@ -42,7 +42,7 @@ let package = Package(
         ),
         // Opening SQLite files the one way both databases need: checked, WAL, synchronous=FULL.
         .target(
-            name: "KioskSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            name: "KioskSQLite", dependencies: ["KioskSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         // Storage: the kiosk's SQLite database, one owner and focused stores.
         .target(

@@ -50,24 +50,11 @@ import json, sys
 folder, center, count, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 config = json.load(open(f"{folder}/config.json")); config["center"] = center
 json.dump(config, open(f"{folder}/config.json", "w"))
-alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-def reference(serial):
-    body = f"{center}-2026-{serial:06d}"; factor, total = 2, 0
-    for ch in reversed(body.replace("-", "")):
-        addend = factor * alphabet.index(ch); factor = 1 if factor == 2 else 2
-        total += addend // 36 + addend % 36
-    return f"{body}-{alphabet[(36 - total % 36) % 36]}"
-with open(f"{folder}/rows.sql", "w") as out:
-    out.write("BEGIN;\n")
-    for serial in range(1, count + 1):
-        answers = json.dumps({"surname": "Shevchenko", "notes": "x" * size}, sort_keys=True, separators=(",", ":"))
-        out.write("INSERT INTO application (reference, center, year, serial, form_id, form_version, form_sha256, "
-                  "consent_version, language, state, answers, submitted_at, updated_at) VALUES "
-                  f"('{reference(serial)}', '{center}', 2026, {serial}, 'ua-contract', 1, '{'0' * 64}', 'c1', 'uk', "
-                  f"'approved', '{answers}', '2026-11-27 10:00:00.000', '2026-11-27 10:00:00.000');\n")
-    out.write("COMMIT;\n")
+sys.path.insert(0, "reliability")
+from kiosklib import insert_approved_in_bulk  # approved with their history and audit entries
+insert_approved_in_bulk(f"{folder}/kiosk.sqlite", center, 1, count,
+                        answers={"surname": "Shevchenko", "notes": "x" * size})
 PY
-    sqlite3 "$dir/kiosk.sqlite" < "$dir/rows.sql"
 }
 
 # A fresh kiosk-hq in $1 knowing the centers (CODE=public-key.pem) given; sets hq_port.

@@ -209,7 +209,8 @@ if [ "$role" = kiosk ]; then
 
     put "$here/sysusers.d/kiosk.conf" $prefix/lib/sysusers.d/kiosk.conf 0644
     put "$here/tmpfiles.d/kiosk.conf" $prefix/lib/tmpfiles.d/kiosk.conf 0644
-    for unit in kiosk-attend@.service kiosk-review@.service kiosk-upload.service kiosk-upload.timer; do
+    for unit in kiosk-attend@.service kiosk-review@.service kiosk-upload.service kiosk-upload.timer \
+        kiosk-upload.path; do
         put "$here/$unit" "$units/$unit" 0644
     done
     enable kiosk-attend@.service "kiosk-attend@$attend_tty.service"
@@ -219,6 +220,7 @@ if [ "$role" = kiosk ]; then
         ttys+=("$review_tty")
     fi
     enable kiosk-upload.timer kiosk-upload.timer
+    enable kiosk-upload.path kiosk-upload.path
 
     # Lockdown: no login prompt on the kiosk's terminals and no other VT, Ctrl-Alt-Del
     # and SysRq off, TIOCSTI off, a bounded journal that never writes to a terminal.

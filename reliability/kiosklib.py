@@ -207,22 +207,93 @@ def integrity(database):
     return sqlite(database, "PRAGMA integrity_check;")
 
 
-def insert_approved(database, center, first_serial, count, year=2026, padding=0):
-    """Inserts `count` approved applications with the sqlite3 CLI, as the review console would leave them."""
+SEED_STAFF = ("seeder", "seeding-password-1")
+_answers_template = {}
+
+
+def _answers(kiosk):
+    """The answers of one complete application typed at a scratch kiosk (so they pass the form's
+    validators when staff approve them), as stored; computed once per run."""
+    if "answers" not in _answers_template:
+        scratch_kiosk = Kiosk(kiosk.binaries, tempfile.mkdtemp(prefix="kiosk-rel-answers-"))
+        try:
+            code, out, err = scratch_kiosk.run("attend", "--once", input="".join(a + "\n" for a in APPLICATION).encode())
+            stored = sqlite(scratch_kiosk.database, "SELECT answers FROM application LIMIT 1;") if code == 0 else ""
+            if not stored:
+                raise Failure(f"kiosk attend for the seeding answers exited {code}: {err.strip()[-300:]}")
+            _answers_template["answers"] = json.loads(stored)
+        finally:
+            shutil.rmtree(scratch_kiosk.data, ignore_errors=True)
+    return dict(_answers_template["answers"])
+
+
+def insert_approved(kiosk, center, first_serial, count, year=2026):
+    """Stores `count` submitted applications with the sqlite3 CLI, then approves them through the
+    product: the review console driven over a pipe by a staff account, so each approval is in the
+    history and the audit chain (batch sealing refuses an approval the chain does not show)."""
     rows = []
-    pad = "x" * padding
+    references = []
     for serial in range(first_serial, first_serial + count):
-        answers = json.dumps({"surname": f"Surname{serial}", "given_name": "Taras", "rnokpp": "3652504575",
-                              "phone": "+380671234567", "region": "kyiv-city", "consent": "yes",
-                              **({"note": pad} if pad else {})}, sort_keys=True, separators=(",", ":"))
-        rows.append(f"('{reference(center, year, serial)}','{center}',{year},{serial},'ua-contract',1,"
-                    f"'{'0' * 64}','2026-11-uk-1','en','approved','{answers}',"
+        answers = _answers(kiosk)
+        # Unique and still a valid surname: the serial's digits as the letters a-j.
+        answers["surname"] = "Surname-" + "".join(chr(ord("a") + int(d)) for d in str(serial))
+        encoded = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False).replace("'", "''")
+        references.append(reference(center, year, serial))
+        rows.append(f"('{references[-1]}','{center}',{year},{serial},'ua-contract',1,"
+                    f"'{'0' * 64}','2026-11-uk-1','en','submitted','{encoded}',"
                     f"'2026-11-27 10:00:00.000','2026-11-27 10:00:00.000')")
     for start in range(0, len(rows), 5000):
         sql = ("BEGIN;\nINSERT INTO application (reference, center, year, serial, form_id, form_version, "
                "form_sha256, consent_version, language, state, answers, submitted_at, updated_at) VALUES\n"
                + ",\n".join(rows[start:start + 5000]) + ";\nCOMMIT;\n")
-        sqlite(database, sql)
+        sqlite(kiosk.database, sql)
+    staff, password = SEED_STAFF
+    if sqlite(kiosk.database, f"SELECT COUNT(*) FROM staff WHERE id = '{staff}';") == "0":
+        code, out, err = kiosk.run("staff", "add", staff, "--name", "Reliability seeder", "--password-stdin",
+                                   input=(password + "\n").encode())
+        if code != 0:
+            raise Failure(f"kiosk staff add {staff} exited {code}: {err.strip()}")
+    script = f"{staff}\n{password}\n" + "".join(f"approve {ref}\n" for ref in references) + "quit\n"
+    code, out, err = kiosk.run("review", input=script.encode(), timeout=600)
+    approved = out.count(" approved; it goes to headquarters")
+    if code != 0 or approved != count:
+        raise Failure(f"kiosk review approved {approved} of {count} (exit {code}): "
+                      f"{out.strip()[-300:]!r} {err.strip()[-300:]!r}")
+
+
+def insert_approved_in_bulk(database, center, first_serial, count, year=2026, padding=0, answers=None):
+    """For benchmarks only: `count` approved applications written with the sqlite3 CLI together
+    with what the review console writes for an approval (the history event and the chained audit
+    entry, hashed as `kiosk-audit-v1`), because 100,000 approvals through the console take too
+    long. Batch sealing accepts them as it accepts the console's; the reliability suite seeds
+    through the product (`insert_approved`)."""
+    staff, at = "bench-seed", "2026-11-27 10:00:00.000"
+    previous = sqlite(database, "SELECT sha256 FROM audit_log ORDER BY id DESC LIMIT 1;") or "0" * 64
+    pad = "x" * padding
+    rows, events, entries = [], [], []
+    for serial in range(first_serial, first_serial + count):
+        body = answers or {"surname": f"Surname{serial}", "given_name": "Taras", "rnokpp": "3652504575",
+                           "phone": "+380671234567", "region": "kyiv-city", "consent": "yes"}
+        encoded = json.dumps({**body, **({"note": pad} if pad else {})}, sort_keys=True, separators=(",", ":"))
+        ref = reference(center, year, serial)
+        rows.append(f"('{ref}','{center}',{year},{serial},'ua-contract',1,'{'0' * 64}','2026-11-uk-1','en',"
+                    f"'approved','{encoded}','{at}','{at}')")
+        events.append(f"((SELECT id FROM application WHERE reference = '{ref}'),'{at}','{staff}','approve',"
+                      f"'submitted','approved')")
+        canonical = b"kiosk-audit-v1\n" + b"".join(
+            b"-," if field is None else f"{len(field.encode())}:".encode() + field.encode() + b","
+            for field in (previous, at, staff, "approve", ref, None))
+        digest = hashlib.sha256(canonical).hexdigest()
+        entries.append(f"('{at}','{staff}','approve','{ref}',NULL,'{previous}','{digest}')")
+        previous = digest
+    for start in range(0, len(rows), 5000):
+        sqlite(database, "BEGIN;\nINSERT INTO application (reference, center, year, serial, form_id, form_version, "
+                         "form_sha256, consent_version, language, state, answers, submitted_at, updated_at) VALUES\n"
+               + ",\n".join(rows[start:start + 5000]) + ";\n"
+               + "INSERT INTO review_event (application_id, at, staff_id, action, from_state, to_state) VALUES\n"
+               + ",\n".join(events[start:start + 5000]) + ";\n"
+               + "INSERT INTO audit_log (at, staff_id, action, reference, detail, previous_sha256, sha256) VALUES\n"
+               + ",\n".join(entries[start:start + 5000]) + ";\nCOMMIT;\n")
 
 
 def file_digest(path):

@@ -11,7 +11,8 @@ skipped, never silently passed.
   python3 reliability/run.py --short    # the CI run: fewer kills, 20 s per fuzz target (~3 min)
 
 Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend and
-durable-hq (under strace: each reference and each 201 is written after the sync of its commit). `--only NAME ...`
+durable-hq (under strace: each reference and each 201 is written after the sync of its commit),
+hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq). `--only NAME ...`
 runs some of them. The programs come from .build/release (full) or .build/debug (short), or
 --bin DIR. Needs python3, sqlite3, tar, openssl, strace; the fuzz scenario also needs swiftc.
 """
@@ -32,6 +33,7 @@ from kiosklib import ROOT, Binaries, Failure, Skip  # noqa: E402
 import scenarios_disk  # noqa: E402
 import scenarios_durable  # noqa: E402
 import scenarios_fuzz  # noqa: E402
+import scenarios_hostile  # noqa: E402
 import scenarios_kill  # noqa: E402
 
 # name: (function, runs in the full suite, runs in --short)
@@ -44,6 +46,7 @@ SCENARIOS = {
     "fuzz": (scenarios_fuzz.fuzz, 300, 20),
     "durable-attend": (scenarios_durable.attend, 5, 3),
     "durable-hq": (scenarios_durable.hq, 4, 2),
+    "hostile-hq": (scenarios_hostile.hostile, 3, 1),
 }
 
 

@@ -309,7 +309,7 @@ def _excerpt(message):
 def _template(ctx, work):
     kiosk = Kiosk(ctx.binaries, os.path.join(work, "template"))
     kiosk.init()
-    insert_approved(kiosk.database, kiosk.config()["center"], 1, 300)
+    insert_approved(kiosk, kiosk.config()["center"], 1, 300)
     sqlite(kiosk.database, "PRAGMA wal_checkpoint(TRUNCATE);")
     for suffix in ("-wal", "-shm"):
         if os.path.exists(kiosk.database + suffix):

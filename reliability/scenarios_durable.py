@@ -142,7 +142,7 @@ def hq(ctx, runs):
         server.start(wrapper=[strace, "-f", "-y", "-s", "64", "-e", "trace=" + ",".join(SYNCS + WRITES),
                               "-o", trace_path])
         batches = max(2, min(runs, 4))
-        insert_approved(kiosk.database, center, 1, 10 * batches)
+        insert_approved(kiosk, center, 1, 10 * batches)
         code, out, err = kiosk.run("upload", "--hq", server.url, "--hq-key", server.public_key, "--limit", "10",
                                    "--attempts", "3", "--backoff", "0.05", "--read-timeout", "60")
         if code != 0:

@@ -135,7 +135,7 @@ def batch(ctx, runs):
         kiosk.init()
         center = kiosk.config()["center"]
         serial = 1
-        insert_approved(kiosk.database, center, serial, 3000)
+        insert_approved(kiosk, center, serial, 3000)
         serial += 3000
 
         started = time.monotonic()
@@ -147,7 +147,7 @@ def batch(ctx, runs):
         for run in range(runs):
             approved = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
             if approved < 400:
-                insert_approved(kiosk.database, center, serial, 2000)
+                insert_approved(kiosk, center, serial, 2000)
                 serial += 2000
             limit = ctx.random.choice([1, 7, 100, 400])
             process = kiosk.start("batch", "create", "--limit", str(limit))
@@ -212,7 +212,7 @@ def upload(ctx, runs):
         kiosk, hq, center = kiosk_with_hq(ctx.binaries, work)
         url = hq.start()
         serial = 1
-        insert_approved(kiosk.database, center, serial, 400)
+        insert_approved(kiosk, center, serial, 400)
         serial += 400
         upload_args = ["upload", "--hq", url, "--hq-key", hq.public_key, "--limit", "40", "--attempts", "3",
                        "--backoff", "0.05", "--connect-timeout", "5", "--read-timeout", "20", "--max-time", "60"]
@@ -227,7 +227,7 @@ def upload(ctx, runs):
         for run in range(runs):
             pending = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
             if pending < 40:
-                insert_approved(kiosk.database, center, serial, 200)
+                insert_approved(kiosk, center, serial, 200)
                 serial += 200
             process = kiosk.start(*upload_args)
             process.close_input()

@@ -67,6 +67,17 @@ final class ArchiveInput {
         return bytes
     }
 
+    /// Moves `count` bytes forward without reading them; refuses to go past the end of the file.
+    func skip(_ count: Int) throws(BatchError) {
+        guard count <= remaining else {
+            throw BatchError(.malformedArchive, "the archive is truncated: \(count) bytes to skip, \(remaining) remain")
+        }
+        guard lseek(fileDescriptor, off_t(offset + count), SEEK_SET) >= 0 else {
+            throw BatchError(.io, "cannot seek in the batch archive: \(Self.reason(errno))")
+        }
+        offset += count
+    }
+
     private static func reason(_ code: Int32) -> String {
         String(cString: strerror(code))
     }

@@ -34,7 +34,8 @@ extension BatchManifest {
     /// Checks every field's value, so that the kiosk never signs, and headquarters never accepts,
     /// a manifest that the other side would refuse.
     ///
-    /// References must be canonical reference numbers (`DEMO01-2026-000042-K`) and unique.
+    /// References must be canonical reference numbers (`DEMO01-2026-000042-K`) of this manifest's
+    /// own center, and unique.
     public func validate() throws(BatchError) {
         func fail(_ message: String) -> BatchError { BatchError(.malformedManifest, "manifest.json: " + message) }
         guard format == Self.formatName else {
@@ -63,8 +64,15 @@ extension BatchManifest {
         }
         var seen = Set<String>(minimumCapacity: references.count)
         for (index, reference) in references.enumerated() {
-            guard ReferenceNumber(parsing: reference)?.description == reference else {
+            guard let parsed = ReferenceNumber(parsing: reference), parsed.description == reference else {
                 throw fail("references[\(index)] \(DisplayText.quoted(reference)) is not a reference number")
+            }
+            // Headquarters keeps references unique per center: a batch listing another center's
+            // references would otherwise claim them first and block that center's own batch.
+            guard parsed.center == center else {
+                throw fail(
+                    "references[\(index)] \(DisplayText.quoted(reference)) belongs to center \(parsed.center); "
+                        + "a batch of center \(center) may only carry \(center)'s own references")
             }
             guard seen.insert(reference).inserted else {
                 throw fail("references[\(index)] \(DisplayText.quoted(reference)) appears more than once")

@@ -35,6 +35,23 @@ public struct BatchReader {
         return try reader.read()
     }
 
+    /// Reads only the bytes of `manifest.json` and `manifest.sig`, seeking past the records,
+    /// and decodes nothing.
+    ///
+    /// Headquarters checks the center's signature over these bytes before it parses the manifest
+    /// or reads a record: an unsigned upload then costs one signature check, whatever it holds.
+    /// The entries' headers are checked as `read` checks them.
+    public static func signedManifest(
+        path: String, limits: Limits = .init()
+    ) throws(BatchError) -> (manifest: [UInt8], signature: [UInt8]) {
+        let input = try ArchiveInput(path: path)
+        let reader = BatchReader(input: input, limits: limits)
+        let manifest = try reader.manifestEntry()
+        let recordsSize = try reader.header(entry: 2, limit: limits.maxRecordsBytes)
+        try input.skip(recordsSize + TarWriter.padding(after: recordsSize).count)
+        return (manifest, try reader.signatureEntry())
+    }
+
     /// Records are read and hashed in pieces of this size.
     static let chunkBytes = 64 << 10
 
@@ -56,30 +73,41 @@ public struct BatchReader {
             throw BatchError(.malformedArchive, "the file is empty; a batch is a tar archive")
         }
 
-        let manifestSize = try header(entry: 1, limit: limits.maxManifestBytes)
-        let manifestBytes = try contents(of: BatchEntry.manifest, size: manifestSize)
-        try padding(entry: 1, size: manifestSize)
+        let manifestBytes = try manifestEntry()
         let manifest = try BatchManifest.decode(manifestBytes)
 
         let recordsSize = try header(entry: 2, limit: limits.maxRecordsBytes)
         let (recordsSHA256, scanner) = try records(size: recordsSize, expectedCount: manifest.count)
         try padding(entry: 2, size: recordsSize)
 
-        // Any plausible size passes the header check so that a wrong one is reported as what it
-        // is, a bad signature; nothing is read before the size is known to be exactly 64.
-        let signatureSize = try header(entry: 3, limit: limits.maxManifestBytes)
-        guard signatureSize == BatchEntry.signatureBytes else {
-            throw BatchError(
-                .badSignature,
-                "manifest.sig is \(signatureSize) bytes; an Ed25519 signature is \(BatchEntry.signatureBytes) bytes")
-        }
-        let signature = try contents(of: BatchEntry.signature, size: signatureSize)
-        try padding(entry: 3, size: signatureSize)
-
+        let signature = try signatureEntry()
         try end()
         return BatchContents(
             manifestBytes: manifestBytes, manifest: manifest, signature: signature, recordsSHA256: recordsSHA256,
             recordCount: scanner.lineCount, recordReferences: scanner.references)
+    }
+
+    /// Entry 1: the bytes of `manifest.json`, not decoded.
+    private func manifestEntry() throws(BatchError) -> [UInt8] {
+        let size = try header(entry: 1, limit: limits.maxManifestBytes)
+        let bytes = try contents(of: BatchEntry.manifest, size: size)
+        try padding(entry: 1, size: size)
+        return bytes
+    }
+
+    /// Entry 3: the 64 bytes of `manifest.sig`.
+    private func signatureEntry() throws(BatchError) -> [UInt8] {
+        // Any plausible size passes the header check so that a wrong one is reported as what it
+        // is, a bad signature; nothing is read before the size is known to be exactly 64.
+        let size = try header(entry: 3, limit: limits.maxManifestBytes)
+        guard size == BatchEntry.signatureBytes else {
+            throw BatchError(
+                .badSignature,
+                "manifest.sig is \(size) bytes; an Ed25519 signature is \(BatchEntry.signatureBytes) bytes")
+        }
+        let signature = try contents(of: BatchEntry.signature, size: size)
+        try padding(entry: 3, size: size)
+        return signature
     }
 
     // MARK: Entries

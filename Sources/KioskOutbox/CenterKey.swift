@@ -49,6 +49,9 @@ public struct CenterKey {
             throw OutboxError(.keyMissing, "no center key at \(privateKeyURL.path); run `kiosk keys init`")
         }
         do {
+            // Whoever put the key there, only this user reads it.
+            try DurableFile.restrict(folder.path, to: 0o700)
+            try DurableFile.restrict(privateKeyURL.path, to: 0o600)
             let pem = try String(contentsOf: privateKeyURL, encoding: .utf8)
             return try Ed25519PrivateKey(pemRepresentation: pem)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskSupport
 
 /// Opens the SQLite files of the kiosk and of headquarters the same way: checked before
 /// anything writes, WAL with every commit synced, busy handling, errors mapped to what an
@@ -26,7 +27,16 @@ package enum SQLiteFile {
         return try mappingErrors {
             let pool = try DatabasePool(path: path, configuration: config)
             try requireFullSync(pool)
+            try restrictModes(path)
             return pool
+        }
+    }
+
+    /// Makes the database and its `-wal` and `-shm` 0600, created now or long ago: SQLite
+    /// creates them 0644 under umask 022, and they hold personal data.
+    static func restrictModes(_ path: String) throws {
+        for file in [path, path + "-wal", path + "-shm"] {
+            try DurableFile.restrict(file, to: 0o600)
         }
     }
 

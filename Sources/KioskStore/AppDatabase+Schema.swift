@@ -73,6 +73,10 @@ extension AppDatabase {
                     "CREATE INDEX application_on_national_number ON application(\(nationalNumber(""))) WHERE purged_at IS NULL"
             )
         }
+        // Sealing looks up each application's approval in the audit chain by reference.
+        migrator.registerMigration("v4-audit-on-reference") { db in
+            try db.create(index: "audit_log_on_reference", on: "audit_log", columns: ["reference", "id"])
+        }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }

@@ -55,9 +55,23 @@ extension ApplicationStore {
 
 extension ApplicationStore {
     /// The application with this reference, or nil.
+    ///
+    /// A row that cannot be read (a value of the wrong kind, put there by hand) is a
+    /// `.malformedRow` error naming the reference and the column, never the value.
     public func find(reference: String) throws -> StoredApplication? {
         try writer.read { db in
-            try StoredApplication.filter(StoredApplication.Columns.reference == reference).fetchOne(db)
+            guard
+                let row = try Row.fetchOne(
+                    db, StoredApplication.filter(StoredApplication.Columns.reference == reference))
+            else { return nil }
+            do {
+                return try StoredApplication(row: row)
+            } catch {
+                let column = StoredApplication.unreadableColumn(in: row).map { "column \($0)" } ?? "a column"
+                throw StoreError(
+                    .malformedRow,
+                    "application \(reference) cannot be read: its \(column) holds a value of the wrong kind")
+            }
         }
     }
 

@@ -30,6 +30,14 @@ extension BatchStore {
             let pendingArguments: StatementArguments = [ApplicationState.approved, limit]
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (\(pending))", arguments: pendingArguments) == true
             else { return nil }
+            if let forged = try String.fetchOne(
+                db, sql: "\(Self.unauditedApproval) AND a.id IN (\(pending)) LIMIT 1", arguments: pendingArguments)
+            {
+                throw StoreError(
+                    .approvalNotAudited,
+                    "application \(forged) is approved, but the audit log holds no approval of it by the staff "
+                        + "member its history names")
+            }
             let last = try Row.fetchOne(
                 db, sql: "SELECT sequence, manifest_sha256 FROM batch ORDER BY sequence DESC LIMIT 1")
             let sequence = (last?["sequence"] as Int? ?? 0) + 1
@@ -62,6 +70,29 @@ extension BatchStore {
         }
     }
 
+}
+
+// MARK: - Approvals in the audit chain
+
+extension BatchStore {
+    /// Approved applications whose approval the audit chain does not show: no `approve` entry
+    /// for the reference by the staff member of its last `approve` event, with no later
+    /// reject, issue or edit entry. `UPDATE application SET state = 'approved'` (or a changed
+    /// `review_event.staff_id`) with `sqlite3` passes the chain check but is caught here, so the
+    /// center never signs an approval nobody made in the console.
+    static let unauditedApproval = """
+        SELECT a.reference FROM application a
+        WHERE a.state = 'approved' AND NOT EXISTS (
+            SELECT 1 FROM audit_log l
+            WHERE l.reference = a.reference AND l.action = 'approve'
+                AND l.staff_id = (
+                    SELECT e.staff_id FROM review_event e
+                    WHERE e.application_id = a.id AND e.action = 'approve' ORDER BY e.id DESC LIMIT 1)
+                AND NOT EXISTS (
+                    SELECT 1 FROM audit_log later
+                    WHERE later.reference = a.reference AND later.id > l.id
+                        AND later.action IN ('reject', 'issue', 'edit')))
+        """
 }
 
 // MARK: - Reads

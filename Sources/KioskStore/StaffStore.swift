@@ -51,13 +51,9 @@ extension StaffStore {
         }
     }
 
-    /// Counts a failed login on an existing account and locks it at `lockAfter` failures,
-    /// with the audit entries, in one transaction. Returns the account as it is now.
-    package func recordFailedLogin(
-        id: String, at date: Date, lockAfter: Int, hasher: AuditHasher
-    ) throws
-        -> StaffAccount?
-    {
+    /// Counts a failed login on an existing account, with its audit entry, in one transaction.
+    /// Returns the account as it is now.
+    package func recordFailedLogin(id: String, at date: Date, hasher: AuditHasher) throws -> StaffAccount? {
         try writer.writeRetryingWhenBusy { db in
             guard var account = try StaffAccount.fetchOne(db, key: id) else { return nil }
             account.failedLogins += 1
@@ -65,12 +61,6 @@ extension StaffStore {
             try AuditStore.append(
                 AuditRecord(staffID: id, action: .loginFailed, detail: "failure \(account.failedLogins)"), at: date,
                 hasher: hasher, in: db)
-            if account.lockedAt == nil && account.failedLogins >= lockAfter {
-                account.lockedAt = date
-                try AuditStore.append(
-                    AuditRecord(staffID: id, action: .accountLocked, detail: "after \(account.failedLogins) failures"),
-                    at: date, hasher: hasher, in: db)
-            }
             try account.update(db)
             return account
         }

@@ -9,6 +9,12 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case unavailable
         /// A reference number could not be allocated (the year's sequence is full).
         case sequenceExhausted
+        /// A stored row holds a value of the wrong kind (the database was edited by hand);
+        /// `detail` names the row's reference and the column, never the value.
+        case malformedRow
+        /// An application is approved, but the audit chain does not show that approval (the
+        /// state or the history was changed outside the console); it is not sealed.
+        case approvalNotAudited
     }
 
     public let code: Code
@@ -27,6 +33,10 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database cannot be opened (\(detail))"
         case .sequenceExhausted:
             "no reference number is left for this year (\(detail))"
+        case .approvalNotAudited:
+            "\(detail); nothing was sealed. Run `kiosk audit verify`, and have staff review it again in `kiosk review`"
+        case .malformedRow:
+            "\(detail); the row was changed outside the kiosk. Nothing was changed; ask support to repair that row"
         }
     }
 }

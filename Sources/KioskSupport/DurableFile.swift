@@ -47,7 +47,8 @@ package enum DurableFile {
     ///
     /// A file synced into a folder that was just made is lost with the folder after a power
     /// cut unless the folder's own entry in its parent is synced too, so each parent of a
-    /// created folder is fsynced, innermost last. An existing folder is left as it is.
+    /// created folder is fsynced, innermost last. An existing `folder` gets `mode` too (one made
+    /// beforehand under umask 022 is 0755); existing parents are left as they are.
     package static func createFolder(_ folder: URL, mode: mode_t = 0o700) throws(FileError) {
         var missing: [URL] = []
         var current = folder.standardizedFileURL
@@ -61,6 +62,21 @@ package enum DurableFile {
             guard mkdir(created.path, mode) == 0 || errno == EEXIST else { throw FileError("create \(created.path)") }
             try syncFolder(created.deletingLastPathComponent())
         }
+        try restrict(folder.path, to: mode)
+    }
+
+    /// Sets `mode` on the file or folder at `path` when it exists with another, whoever made it.
+    ///
+    /// The data folders hold personal data and keys: a folder that existed before (0755 under
+    /// umask 022) or a database file SQLite created (0644) would let every local user read them.
+    package static func restrict(_ path: String, to mode: mode_t) throws(FileError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { return }
+            throw FileError("stat \(path)")
+        }
+        guard status.st_mode & 0o7777 != mode else { return }
+        guard chmod(path, mode) == 0 else { throw FileError("set mode \(String(mode, radix: 8)) on \(path)") }
     }
 
     /// Makes a rename, link or unlink in `folder` durable.

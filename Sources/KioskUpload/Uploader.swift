@@ -251,16 +251,22 @@ public struct Uploader: Sendable {
             let problem = IntakeProblem(wireBody: body)
             throw UploadFailure(
                 .serverError,
-                "batch \(batch.sequence): headquarters answered \(status)\(problem.map { ": \($0.message)" } ?? "")",
+                "batch \(batch.sequence): headquarters answered \(status)\(problem.map { ": \(Self.shown($0))" } ?? "")",
                 status: status)
         default:
             let problem = IntakeProblem(wireBody: body)
-            let reason = problem?.message ?? "no reason given"
+            let reason = problem.map(Self.shown) ?? "no reason given"
             let expected = problem?.expectedSequence
             throw UploadFailure(
                 .refused, "batch \(batch.sequence): headquarters refused it with \(status): \(reason)", status: status,
                 expectedSequence: expected)
         }
+    }
+
+    /// Headquarters' reason, quoted and escaped: it reaches the operator's terminal and the
+    /// stored last error, and a hostile server's ESC, BEL or C1 bytes must do nothing there.
+    static func shown(_ problem: IntakeProblem) -> String {
+        DisplayText.quoted(problem.message, maximumBytes: 1000)
     }
 
     /// Commits the receipt and the `delivered` state, then moves the tar to `sent/`.

@@ -35,7 +35,33 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-batch-mb"), help: "The largest batch accepted, in MiB; bigger bodies get 413.")
     var maxBatchMB = 256
 
+    @Option(
+        name: .customLong("body-timeout"),
+        help: "Seconds from a request's arrival to the last byte of its body; a slower upload is cut off.")
+    var bodyTimeout: Int64 = 600
+
+    @Option(name: .customLong("max-uploads"), help: "Uploads received at once, all centers; more get 503.")
+    var maxUploads = 32
+
+    @Option(name: .customLong("max-uploads-per-center"), help: "Uploads of one center received at once; more get 503.")
+    var maxUploadsPerCenter = 2
+
+    @Option(
+        name: .customLong("max-incoming-mb"),
+        help: "MiB that uploads in progress may take in incoming/ together; beyond it they get 503.")
+    var maxIncomingMB = 4096
+
     func validate() throws {
+        guard (1...86_400).contains(bodyTimeout) else {
+            throw ValidationError("--body-timeout must be between 1 and 86400 seconds")
+        }
+        guard (1...10_000).contains(maxUploads), (1...maxUploads).contains(maxUploadsPerCenter) else {
+            throw ValidationError(
+                "--max-uploads must be between 1 and 10000, --max-uploads-per-center between 1 and --max-uploads")
+        }
+        guard (maxBatchMB...(1 << 24)).contains(maxIncomingMB) else {
+            throw ValidationError("--max-incoming-mb must be at least --max-batch-mb (\(maxBatchMB))")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("give both --tls-cert and --tls-key, or neither")
         }
@@ -58,8 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
             maxBatchBytes: maxBatchMB << 20, logger: logger)
         let (host, port) = try Self.split(listen)
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificate: cert, key: $0) } }
+        var uploads = UploadLimits()
+        uploads.bodySeconds = bodyTimeout
+        uploads.total = maxUploads
+        uploads.perCenter = maxUploadsPerCenter
+        uploads.incomingBytes = maxIncomingMB << 20
         let server = HQServer(
-            intake: intake, settings: .init(host: host, port: port, tls: tls, clientCA: clientCA), logger: logger)
+            intake: intake, settings: .init(host: host, port: port, tls: tls, clientCA: clientCA, uploads: uploads),
+            logger: logger)
         let scheme = tls == nil ? "http" : "https"
         let shown = host.contains(":") ? "[\(host)]" : host
         let app = try server.application { port in

@@ -3,7 +3,8 @@ import Testing
 
 /// The deployment checks of deploy/tests/run.sh, one test per case, on the executables built
 /// with these tests: shellcheck, the installed tree, idempotence, the declared users and
-/// folders, `systemd-analyze verify` and `security` with the exposure limits, uninstall.
+/// folders, `systemd-analyze verify` and `security` with the exposure limits, uninstall, and a
+/// center's client certificate from deploy/center-cert.sh used for mTLS against kiosk-hq.
 @Suite("deploy")
 struct DeployScriptTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -23,7 +24,7 @@ struct DeployScriptTests {
     @Test(
         arguments: [
             "shellcheck", "install", "idempotent", "users", "verify", "security", "uninstall", "retarget", "hq",
-            "config",
+            "config", "client-cert",
         ])
     func deployCheck(_ name: String) throws {
         let process = Process()

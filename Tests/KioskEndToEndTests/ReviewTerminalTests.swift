@@ -48,7 +48,7 @@ struct ReviewTerminalTests {
         #expect(try terminal.waitForExit() == 0)
     }
 
-    @Test func wrongPasswordsAreDelayedLongerEachTimeThenTheAccountLocksUntilUnlocked() throws {
+    @Test func wrongPasswordsAreDelayedLongerEachTimeAndCountedInTheDatabaseUntilUnlocked() throws {
         // Given an account, and a console whose base delay is 200 ms (production: 1 s)
         let fixture = try KioskFixture()
         try fixture.addStaff("petro", name: "Petro Bondar", role: "reviewer", password: KioskFixture.reviewerPassword)
@@ -72,13 +72,8 @@ struct ReviewTerminalTests {
         #expect(waits[2] >= .milliseconds(780) && waits[3] >= .milliseconds(1580) && waits[4] >= .milliseconds(1580))
         #expect(waits[1] > waits[0] && waits[2] > waits[1] && waits[3] > waits[2])
 
-        // And the account is locked: the right password fails with the same words
-        terminal.sendLine("petro")
-        try terminal.expect("Password: ")
-        terminal.sendLine(KioskFixture.reviewerPassword)
-        try terminal.expect("Login failed. Check the staff ID and the password.", timeout: .seconds(20))
-        try terminal.expect("Staff ID: ", timeout: .seconds(20))
-        #expect(try fixture.sqlite("SELECT failed_logins, locked_at IS NOT NULL FROM staff") == "6|1")
+        // And the failures are counted in the database (a restart keeps the account's wait), no lock set
+        #expect(try fixture.sqlite("SELECT failed_logins, locked_at IS NULL FROM staff") == "5|1")
 
         // And an unknown ID gets exactly the same message
         terminal.sendLine("nobody")
@@ -87,7 +82,7 @@ struct ReviewTerminalTests {
         try terminal.expect("Login failed. Check the staff ID and the password.", timeout: .seconds(20))
         try terminal.expect("Staff ID: ", timeout: .seconds(20))
 
-        // When an operator unlocks the account, the right password works
+        // When an operator unlocks the account (ending its wait), the right password works
         #expect(try fixture.run(["staff", "unlock", "petro"]).status == 0)
         terminal.sendLine("petro")
         try terminal.expect("Password: ")

@@ -46,3 +46,38 @@ extension HQDatabaseTests {
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
 }
+
+extension HQDatabaseTests {
+    @Test func headquartersMakesAPreexistingOpenFolderAndItsFilesPrivate() throws {
+        // Given headquarters' folder made 0755 beforehand, its database and receipt key at 0644
+        let temporary = try TemporaryFolder(prefix: "kiosk-hq-modes")
+        let folder = HQFolder(url: temporary.url.appendingPathComponent("hq"))
+        try folder.createReceiptKey()
+        _ = try HQDatabase.open(at: folder.databasePath)
+        let manager = FileManager.default
+        let files = [folder.databasePath, folder.databasePath + "-wal", folder.databasePath + "-shm"]
+        for path in files + [folder.receiptPrivateKeyURL.path] where manager.fileExists(atPath: path) {
+            try manager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        }
+        for path in [folder.url.path, folder.keysURL.path, folder.incomingURL.path] {
+            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+
+        // When headquarters starts on it again
+        try folder.prepare()
+        let database = try HQDatabase.open(at: folder.databasePath)
+        _ = try database.centerSummaries()
+        _ = try folder.loadReceiptKey()
+
+        // Then the folders are 0700, the database files and the key 0600
+        func mode(_ path: String) throws -> Int {
+            try #require((manager.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue)
+        }
+        for path in [folder.url.path, folder.keysURL.path, folder.incomingURL.path] {
+            #expect(try mode(path) == 0o700, "\(path)")
+        }
+        for path in files + [folder.receiptPrivateKeyURL.path] {
+            #expect(try mode(path) == 0o600, "\(path)")
+        }
+    }
+}

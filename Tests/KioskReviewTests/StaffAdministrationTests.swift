@@ -30,7 +30,7 @@ struct StaffAdministrationTests {
 
     @Test func theProductionCostIsNTwoToTheSeventeenth() {
         #expect(LoginPolicy().hashCost == 17)
-        #expect(LoginPolicy().lockAfter == 5)
+        #expect(LoginPolicy().accountDelay(afterFailures: 1000) == .seconds(900))
         #expect(LoginPolicy().idleTimeout == .seconds(300) && LoginPolicy().sessionLifetime == .seconds(28_800))
     }
 
@@ -66,12 +66,12 @@ struct StaffAdministrationTests {
         } throws: { String(describing: $0).contains("printable") }
     }
 
-    @Test func aNewPasswordWorksAndLiftsALock() throws {
-        // Given a locked account
+    @Test func aNewPasswordWorksAndEndsTheWait() throws {
+        // Given an account waiting after 5 failed logins
         for _ in 0..<5 {
-            _ = try fixture.database.staff.recordFailedLogin(id: "petro", at: Date(), lockAfter: 5, hasher: .sha256)
+            _ = try fixture.database.staff.recordFailedLogin(id: "petro", at: fixture.clock.now, hasher: .sha256)
         }
-        #expect(try fixture.database.staff.account(id: "petro")?.lockedAt != nil)
+        #expect(try fixture.database.staff.account(id: "petro")?.failedLogins == 5)
 
         // When an operator sets a new password
         try fixture.administration().setPassword(id: "petro", password: "brand new secret")
@@ -97,7 +97,7 @@ struct StaffAdministrationTests {
 
     @Test func aSupervisorUnlocksFromTheConsole() throws {
         for _ in 0..<5 {
-            _ = try fixture.database.staff.recordFailedLogin(id: "petro", at: Date(), lockAfter: 5, hasher: .sha256)
+            _ = try fixture.database.staff.recordFailedLogin(id: "petro", at: fixture.clock.now, hasher: .sha256)
         }
         let console = try fixture.loggedIn()
         #expect(console.handle("unlock petro").text == "Account petro is unlocked; it can log in again.")

@@ -31,6 +31,23 @@ struct UploadTests {
         #expect(result.prompt == "review> ")
     }
 
+    @Test func withARequestFileTheUploadIsLeftToTheUploadService() throws {
+        // Given a console that may not upload itself (deployed: no network, no center key)
+        let request = fixture.folder.appendingPathComponent("upload.request")
+        let launcher = UploadLauncher(
+            executable: URL(fileURLWithPath: "/bin/false"), arguments: [], isAvailable: true, requestFile: request)
+        let console = try fixture.loggedIn(uploader: launcher)
+
+        // When the supervisor uploads
+        _ = console.handle("upload")
+        let result = console.proceed()
+
+        // Then only the request is left, for kiosk-upload.path to start the upload service
+        #expect(FileManager.default.fileExists(atPath: request.path))
+        #expect(result.text.hasPrefix("Upload requested: the upload service sends the batches now."))
+        #expect(try fixture.audit().last?.action == "upload")
+    }
+
     @Test func aFailedUploadSaysTheBatchesStay() throws {
         let console = try fixture.loggedIn(uploader: shell("echo 'Error: headquarters refused' >&2; exit 1"))
         _ = console.handle("upload")

@@ -8,7 +8,8 @@
 # throw-away overlay), with a copy of /etc and an empty /var. Inside it, it runs the
 # installer for real, creates the center key and a supervisor, then on pseudo-terminals
 # fills and stores an application through kiosk-attend@, logs in to kiosk-review@, lists it
-# and starts an upload from there, runs kiosk-upload.service (it fails for lack of
+# and requests an upload from there (the console has no network: kiosk-upload.path starts the
+# upload service), runs kiosk-upload.service (it fails for lack of
 # headquarters' files, as it should, without being killed by the sandbox), and shows the
 # out-of-service screen with a huge min_free_disk_mb. Exits 0 when every step passed.
 set -euo pipefail
@@ -53,7 +54,7 @@ printf 'correct horse battery\n' | kiosk-admin staff add olena --name "Olena K" 
 python3 /smoke/pty_drive.py kiosk-attend "Choose a language" 2 "${attend_answers[@]}" DEMO01- ''
 kiosk-admin status
 python3 /smoke/pty_drive.py kiosk-review "Staff ID: " olena "Password: " "correct horse battery" "" list DEMO01- \
-    upload "status 1"
+    upload "Upload requested"
 timeout 120 systemctl start kiosk-upload.service
 echo "upload: $(systemctl show -p Result -p ExecMainCode -p ExecMainStatus kiosk-upload.service | xargs)"
 mkdir -p /etc/systemd/system/kiosk-attend@.service.d

@@ -5,7 +5,7 @@
 #
 # BIN_DIR holds the built kiosk and kiosk-hq. Each case works in its own temporary folder,
 # prints what it checked, and exits 1 at the first failure with the reason.
-# Cases: shellcheck install idempotent users verify security uninstall retarget hq config
+# Cases: shellcheck install idempotent users verify security uninstall retarget hq config client-cert
 set -euo pipefail
 
 case_name=${1:?usage: run.sh CASE BIN_DIR}
@@ -99,7 +99,8 @@ install)
         cmp -s "$repo/Kiosk/$file" "$r/share/kiosk/$file" || fail "share/kiosk/$file differs from Kiosk/$file"
     done
     expect_file "$r/share/doc/kiosk/README.md" 644
-    for unit in kiosk-attend@.service kiosk-review@.service kiosk-upload.service kiosk-upload.timer; do
+    for unit in kiosk-attend@.service kiosk-review@.service kiosk-upload.service kiosk-upload.timer \
+        kiosk-upload.path; do
         expect_file "$r/lib/systemd/system/$unit" 644
     done
     expect_file "$r/lib/sysusers.d/kiosk.conf" 644
@@ -109,10 +110,10 @@ install)
     expect_file "$root/etc/kiosk/config.json" 640
     cmp -s "$repo/Kiosk/config.example.json" "$root/etc/kiosk/config.json" || fail "config.json is not the example"
     ok "installed tree: binaries, Kiosk files, units, sysusers, tmpfiles, lockdown, config from the example"
-    for unit in kiosk-attend@tty1.service kiosk-review@tty2.service kiosk-upload.timer; do
+    for unit in kiosk-attend@tty1.service kiosk-review@tty2.service kiosk-upload.timer kiosk-upload.path; do
         expect_state "$root" "$unit" enabled
     done
-    ok "enabled: kiosk-attend@tty1, kiosk-review@tty2, kiosk-upload.timer"
+    ok "enabled: kiosk-attend@tty1, kiosk-review@tty2, kiosk-upload.timer, kiosk-upload.path"
     for unit in getty@tty1.service autovt@tty1.service serial-getty@tty1.service getty@tty2.service \
         autovt@tty2.service ctrl-alt-del.target; do
         expect_state "$root" "$unit" masked
@@ -133,6 +134,16 @@ install)
         done
     done
     ok "units: user kiosk, /etc/kiosk/config.json, no backtraces, no core dumps, no capabilities"
+    # The review console can neither reach the network nor read the center's signing key; its
+    # upload is a request that kiosk-upload.path hands to the upload service.
+    review=$r/lib/systemd/system/kiosk-review@.service
+    for setting in '^PrivateNetwork=yes$' '^IPAddressDeny=any$' '^RestrictAddressFamilies=AF_UNIX$' \
+        '^InaccessiblePaths=-/var/lib/kiosk/keys$' '^Environment=KIOSK_UPLOAD_REQUEST=/var/lib/kiosk/upload.request$'; do
+        grep -q -- "$setting" "$review" || fail "kiosk-review@.service lacks $setting"
+    done
+    grep -q '^PathChanged=/var/lib/kiosk/upload.request$' "$r/lib/systemd/system/kiosk-upload.path" ||
+        fail "kiosk-upload.path does not watch the console's request"
+    ok "review console: no network, no center key; its upload requests go to kiosk-upload.service"
     ;;
 
 idempotent)
@@ -177,7 +188,8 @@ verify)
     root=$work/root
     install_into "$root" >/dev/null
     add_host_units "$root"
-    units=(kiosk-attend@tty1.service kiosk-review@tty2.service kiosk-upload.service kiosk-upload.timer)
+    units=(kiosk-attend@tty1.service kiosk-review@tty2.service kiosk-upload.service kiosk-upload.timer
+        kiosk-upload.path)
     output=$(systemd-analyze verify --root="$root" "${units[@]}" 2>&1) || fail "systemd-analyze verify: $output"
     [ -z "$output" ] || fail "systemd-analyze verify is not clean: $output"
     ok "systemd-analyze verify: ${units[*]}"
@@ -249,6 +261,60 @@ hq)
     [ -n "$level" ] || fail "no exposure level for kiosk-hq.service"
     awk -v level="$level" 'BEGIN { exit !(level <= 3.0) }' || fail "kiosk-hq.service: exposure $level is above 3.0"
     ok "headquarters: kiosk-hq installed and enabled, verify clean, exposure $level (at most 3.0)"
+    unit=$root/usr/local/lib/systemd/system/kiosk-hq.service
+    for setting in '--client-ca /etc/kiosk-hq/centers-ca.pem' '--listen [$]{KIOSK_HQ_LISTEN}' \
+        '^Environment=KIOSK_HQ_LISTEN=127.0.0.1:8443$' '^EnvironmentFile=-/etc/kiosk-hq/kiosk-hq.env$' \
+        '^MemoryMax=' '^TasksMax=' '^CapabilityBoundingSet=$' '^AmbientCapabilities=$'; do
+        grep -q -- "$setting" "$unit" || fail "kiosk-hq.service lacks $setting"
+    done
+    if grep -q -e CAP_NET_BIND_SERVICE -e '0\.0\.0\.0' "$unit"; then
+        fail "kiosk-hq.service still grants CAP_NET_BIND_SERVICE or listens on every address"
+    fi
+    ok "kiosk-hq.service: client certificates required, configured address (loopback by default), bounded, no capabilities"
+    ;;
+
+client-cert)
+    # deploy/center-cert.sh makes the centers' CA and a center's client certificate with the
+    # openssl CLI; the certificate verifies against the CA, and kiosk-hq with --client-ca takes
+    # a connection that presents it and refuses one that does not.
+    pki=$work/pki
+    "$deploy/center-cert.sh" ca "$pki" >/dev/null
+    "$deploy/center-cert.sh" issue "$pki" KYIV03 >/dev/null
+    [ "$(stat -c %a "$pki/centers-ca.key.pem")" = 600 ] || fail "the CA key is not 0600"
+    [ "$(stat -c %a "$pki/KYIV03.key.pem")" = 600 ] || fail "the center's key is not 0600"
+    openssl verify -CAfile "$pki/centers-ca.pem" -purpose sslclient "$pki/KYIV03.pem" >/dev/null ||
+        fail "KYIV03.pem does not verify as a client certificate of the centers' CA"
+    openssl x509 -in "$pki/KYIV03.pem" -noout -subject | grep -q 'CN *= *KYIV03' || fail "the subject is not CN=KYIV03"
+    if "$deploy/center-cert.sh" issue "$pki" 'kyiv 03' >/dev/null 2>&1; then fail "a bad center code was accepted"; fi
+    if "$deploy/center-cert.sh" issue "$pki" KYIV03 >/dev/null 2>&1; then fail "a certificate was overwritten"; fi
+    ok "center-cert.sh: CA and KYIV03 client certificate (openssl verify -purpose sslclient), keys 0600, bad code and overwrite refused"
+    # The server's own certificate, from another CA, for 127.0.0.1.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -keyout "$work/server-ca.key" \
+        -out "$work/server-ca.pem" -days 2 -subj "/CN=hq test CA" -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -keyout "$work/server.key" -subj /CN=localhost \
+        -out "$work/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$work/server.ext"
+    openssl x509 -req -in "$work/server.csr" -CA "$work/server-ca.pem" -CAkey "$work/server-ca.key" \
+        -CAcreateserial -days 2 -extfile "$work/server.ext" -out "$work/server.pem" 2>/dev/null
+    "$bin_dir/kiosk-hq" keys init --data-dir "$work/hq" >/dev/null
+    "$bin_dir/kiosk-hq" serve --data-dir "$work/hq" --listen 127.0.0.1:0 --tls-cert "$work/server.pem" \
+        --tls-key "$work/server.key" --client-ca "$pki/centers-ca.pem" >"$work/serve.out" 2>&1 &
+    server=$!
+    trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+    for _ in $(seq 100); do
+        grep -q 'listening on' "$work/serve.out" && break
+        sleep 0.1
+    done
+    url=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' "$work/serve.out")
+    [ -n "$url" ] || fail "kiosk-hq did not start: $(cat "$work/serve.out")"
+    health=$(curl -sS --cacert "$work/server-ca.pem" --cert "$pki/KYIV03.pem" --key "$pki/KYIV03.key.pem" \
+        "$url/health") || fail "curl with KYIV03's certificate failed"
+    [ "$health" = '{"status":"ok"}' ] || fail "health with KYIV03's certificate: $health"
+    if curl -sS --cacert "$work/server-ca.pem" "$url/health" >/dev/null 2>&1; then
+        fail "kiosk-hq answered a client without a certificate"
+    fi
+    ok "kiosk-hq --client-ca: answers over mTLS with KYIV03's certificate, refuses a client without one"
     ;;
 
 config)

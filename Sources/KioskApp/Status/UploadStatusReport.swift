@@ -1,5 +1,6 @@
 import Foundation
 import KioskStore
+import KioskTerminal
 
 /// The upload part of `kiosk status`: the outbox and the last runs. Its JSON keys are a
 /// monitoring interface, keep them stable.
@@ -19,7 +20,9 @@ package struct UploadStatusReport: Encodable, Sendable {
         approvedWaiting = summary.approvedWaiting
         lastSuccessAt = summary.lastSuccessAt.map(Self.format)
         lastErrorAt = summary.lastErrorAt.map(Self.format)
-        lastError = summary.lastError
+        // Headquarters' refusal text: stored escaped by current uploaders, escaped here again
+        // for rows an older one stored raw.
+        lastError = summary.lastError.map(TerminalText.escape)
     }
 
     enum CodingKeys: String, CodingKey {

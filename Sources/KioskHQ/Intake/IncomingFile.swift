@@ -11,15 +11,17 @@ final class IncomingFile {
     private let file: DurableStream
     private let hasher = SHA256Hasher()
     private let limit: Int
+    private let pass: UploadPass
     private(set) var size = 0
 
     /// The file's path while it is received.
     var path: String { file.temporary.path }
 
-    /// Creates a new, empty file with a random name in `folder`.
-    init(in folder: URL, limit: Int) throws(IntakeError) {
+    /// Creates a new, empty file with a random name in `folder`; its bytes count against `pass`.
+    init(in folder: URL, limit: Int, pass: UploadPass) throws(IntakeError) {
         let name = "upload-\(UUID().uuidString).partial"
         self.limit = limit
+        self.pass = pass
         do {
             file = try DurableStream(temporary: folder.appendingPathComponent(name), exclusive: true)
         } catch {
@@ -27,12 +29,14 @@ final class IncomingFile {
         }
     }
 
-    /// Appends a piece of the body; refuses it once the total goes over the limit.
+    /// Appends a piece of the body; refuses it once the total goes over the limit, or when the
+    /// uploads in progress together have no more room in `incoming/`.
     func append(_ buffer: ByteBuffer) throws(IntakeError) {
         size += buffer.readableBytes
         guard size <= limit else {
             throw IntakeError(.tooLarge, "the batch is over the limit of \(limit) bytes")
         }
+        try pass.cover(size)
         let failure: FileError? = buffer.withUnsafeReadableBytes { raw in
             hasher.update(
                 UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))

@@ -25,11 +25,12 @@ public enum IntakeOutcome: Equatable, Sendable {
 /// Decides about one uploaded batch and stores it: everything is checked before anything is
 /// stored, and a refused batch leaves no row and no file behind.
 ///
-/// Checks, in order: the center is registered; a sequence already accepted is answered from
-/// its stored receipt (same bytes) or refused as a conflict (other bytes); otherwise the
-/// sequence must be the next one; the archive is read strictly; the manifest names this center
-/// and sequence; signature with the center's registered key, records digest, count and
-/// references, and `previous` = SHA-256 of the last accepted manifest.
+/// Checks, in order: the center is registered; a sequence already accepted with the same bytes
+/// is answered from its stored receipt; the center's signature over the manifest bytes (before
+/// anything is decoded); other bytes for an accepted sequence are a conflict (an alarm);
+/// otherwise the sequence must be the next one; the archive is read strictly; the manifest names
+/// this center and sequence and only its own references; key fingerprint, records digest, count
+/// and references, and `previous` = SHA-256 of the last accepted manifest.
 public final class Intake: Sendable {
     public let folder: HQFolder
     public let database: HQDatabase
@@ -84,8 +85,14 @@ public final class Intake: Sendable {
         try body.syncAndClose()
         let log = logger.with(center: center.code, sequence: sequence)
 
-        if let outcome = try answerResend(body, center: center.code, sequence: sequence, log: log) {
-            return outcome
+        let existing = try read { try database.batch(center: center.code, sequence: sequence) }
+        if let existing, existing.tarSHA256 == body.sha256 && existing.tarSize == body.size {
+            log.info("resend of an accepted batch: answered with its original receipt")
+            return .alreadyReceived(existing.receipt)
+        }
+        let key = try authenticate(body, center: center, sequence: sequence)
+        if let existing {
+            throw try conflict(body, existing: existing, center: center.code, log: log)
         }
         let last = try read { try database.lastBatch(center: center.code) }
         let expected = (last?.sequence ?? 0) + 1
@@ -115,17 +122,15 @@ public final class Intake: Sendable {
                     + "headquarters expects batch \(expected)",
                 expectedSequence: expected)
         }
-        let key: Ed25519PublicKey
         let previous: BatchContents?
         do {
-            key = try Ed25519PublicKey(pemRepresentation: center.publicKeyPEM)
             previous = try last.map {
                 try BatchContents(
                     manifestBytes: $0.manifest, signature: $0.signature, recordsSHA256: $0.recordsSHA256,
                     recordCount: $0.recordCount, recordReferences: [])
             }
         } catch {
-            throw IntakeError(.storage, "the stored key or last manifest of \(center.code) cannot be read: \(error)")
+            throw IntakeError(.storage, "the stored last manifest of \(center.code) cannot be read: \(error)")
         }
         do {
             try BatchVerifier.verify(contents, key: key, previous: previous)
@@ -142,25 +147,47 @@ public final class Intake: Sendable {
         return outcome
     }
 
-    /// The answer to a sequence that was already accepted: the stored receipt for the same
-    /// bytes, a logged conflict for other bytes; nil for a sequence not accepted yet.
-    private func answerResend(
-        _ body: ReceivedBody, center: String, sequence: Int, log: Logger
-    ) throws(IntakeError)
-        -> IntakeOutcome?
-    {
-        guard let existing = try read({ try database.batch(center: center, sequence: sequence) }) else { return nil }
-        if existing.tarSHA256 == body.sha256 && existing.tarSize == body.size {
-            log.info("resend of an accepted batch: answered with its original receipt")
-            return .alreadyReceived(existing.receipt)
+    /// Checks the center's signature over the manifest bytes before anything of the upload is
+    /// decoded: what is not signed by the center costs one signature check and is refused, so a
+    /// huge or crafted body cannot make headquarters parse it, and cannot raise an alarm.
+    private func authenticate(
+        _ body: ReceivedBody, center: CenterRecord, sequence: Int
+    ) throws(IntakeError) -> Ed25519PublicKey {
+        let signed: (manifest: [UInt8], signature: [UInt8])
+        do {
+            signed = try BatchReader.signedManifest(path: body.path, limits: readerLimits)
+        } catch {
+            throw Self.refusal(error, center: center.code, sequence: sequence)
         }
+        let key: Ed25519PublicKey
+        do {
+            key = try Ed25519PublicKey(pemRepresentation: center.publicKeyPEM)
+        } catch {
+            throw IntakeError(.storage, "the stored key of \(center.code) cannot be read: \(error)")
+        }
+        guard key.isValidSignature(signed.signature, for: signed.manifest) else {
+            throw IntakeError(
+                .unverifiable,
+                "\(center.code) batch \(sequence) refused: manifest.sig does not verify with the key registered "
+                    + "for \(center.code) (\(key.fingerprint))")
+        }
+        return key
+    }
+
+    /// The refusal of other bytes, signed by the center, for a sequence already accepted: the
+    /// kiosk's chain has diverged, which is an alarm. Only authenticated uploads get here, and the
+    /// answer names no digest of what is stored.
+    private func conflict(
+        _ body: ReceivedBody, existing: AcceptedBatch, center: String, log: Logger
+    ) throws(IntakeError) -> IntakeError {
+        let sequence = existing.sequence
         let expected = (try read { try database.lastBatch(center: center) }?.sequence ?? 0) + 1
         log.critical(
-            "ALARM: \(center) batch \(sequence) was uploaded again with different bytes (SHA-256 \(body.sha256), \(body.size) bytes; accepted \(existing.tarSHA256))"
+            "ALARM: \(center) batch \(sequence) was uploaded again, signed by the center, with different bytes (SHA-256 \(body.sha256), \(body.size) bytes; accepted \(existing.tarSHA256))"
         )
-        throw IntakeError(
+        return IntakeError(
             .conflict,
-            "\(center) batch \(sequence) was already accepted with different bytes (SHA-256 \(existing.tarSHA256)); "
+            "\(center) batch \(sequence) was already accepted with different bytes; "
                 + "headquarters expects batch \(expected). This is logged as an alarm: the kiosk's chain has diverged",
             expectedSequence: expected)
     }

@@ -22,6 +22,11 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case unsupportedMediaType = "unsupported-media-type"
         /// 422: a well-formed batch that fails verification (signature, key, digest, count, references).
         case unverifiable = "unverifiable"
+        /// 408: the body did not arrive within the request's deadline.
+        case timeout = "timeout"
+        /// 503: too many uploads in progress (of this center or in all), or their files fill the
+        /// space kept for them; answered with `Retry-After`, the kiosk retries later.
+        case busy = "busy"
         /// 500: headquarters could not store it (disk, database); the kiosk retries later.
         case storage = "storage"
     }
@@ -46,6 +51,8 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooLarge: 413
         case .unsupportedMediaType: 415
         case .unverifiable: 422
+        case .timeout: 408
+        case .busy: 503
         case .storage: 500
         }
     }

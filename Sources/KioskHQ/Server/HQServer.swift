@@ -26,27 +26,32 @@ public struct HQServer: Sendable {
         public var clientCA: String?
         /// Seconds a connection may stay silent before it is closed.
         public var idleTimeoutSeconds: Int64
+        /// Deadline, concurrency and disk bounds of uploads in progress.
+        public var uploads: UploadLimits
 
         public init(
             host: String, port: Int, tls: (certificate: String, key: String)?, clientCA: String? = nil,
-            idleTimeoutSeconds: Int64 = 60
+            idleTimeoutSeconds: Int64 = 60, uploads: UploadLimits = .init()
         ) {
             self.host = host
             self.port = port
             self.tls = tls
             self.clientCA = clientCA
             self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.uploads = uploads
         }
     }
 
     public let intake: Intake
     public let settings: Settings
+    let gate: UploadGate
     let logger: Logger
 
     public init(intake: Intake, settings: Settings, logger: Logger) {
         self.intake = intake
         self.settings = settings
         self.logger = logger
+        gate = UploadGate(limits: settings.uploads)
     }
 
     /// The application, ready to run; `onRunning` receives the bound port (useful with port 0).
@@ -102,9 +107,10 @@ public struct HQServer: Sendable {
 
     // MARK: - Routes
 
-    func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    func router() -> Router<IntakeRequestContext> {
+        let router = Router(context: IntakeRequestContext.self)
         let intake = intake
+        let gate = gate
         router.get("/health") { _, _ in
             Self.json(.ok, Array(#"{"status":"ok"}"#.utf8) + [0x0A])
         }
@@ -124,43 +130,55 @@ public struct HQServer: Sendable {
         }
         router.put("/v1/centers/:center/batches/:sequence") { request, context in
             do {
-                return try await Self.receive(request, context: context, intake: intake)
+                return try await Self.receive(request, context: context, intake: intake, gate: gate)
             } catch let error as IntakeError {
-                if error.status >= 500 {
+                if error.status >= 500 && error.code != .busy {
                     context.logger.error("\(error.message)")
                 } else {
                     context.logger.notice("\(error.message)")
                 }
-                return Self.problem(error)
+                return Self.problem(error, retryAfterSeconds: gate.limits.retryAfterSeconds)
             }
         }
         return router
     }
 
-    /// Receives one batch upload: checks what the request line and headers allow, streams the
-    /// body to a file, then checks and stores it away from the event loops.
-    static func receive(_ request: Request, context: BasicRequestContext, intake: Intake) async throws -> Response {
-        guard let text = context.parameters.get("sequence"), text.utf8.count <= 12, let sequence = Int(text),
-            sequence >= 1
-        else {
-            throw IntakeError(.malformed, "the sequence in the path is not a batch number (1, 2, 3 ...)")
+    /// Receives one batch upload: checks what the request line and headers allow, takes a place
+    /// among the uploads in progress, streams the body to a file before the deadline, then checks
+    /// and stores it away from the event loops.
+    static func receive(
+        _ request: Request, context: IntakeRequestContext, intake: Intake, gate: UploadGate
+    ) async throws -> Response {
+        let deadline = UploadDeadline(channel: context.channel, seconds: gate.limits.bodySeconds)
+        defer { deadline.cancel() }
+        var chunks = request.body.makeAsyncIterator()
+        var pass: UploadPass?
+        let body: ReceivedBody
+        let center: CenterRecord
+        let sequence: Int
+        do {
+            (center, sequence) = try checkRequestLine(request, context: context, intake: intake)
+            let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
+            let admitted = try gate.admit(center: center.code, declaredBytes: declared)
+            pass = admitted
+            let file = try IncomingFile(in: intake.folder.incomingURL, limit: intake.maxBatchBytes, pass: admitted)
+            while let chunk = try await chunks.next() {
+                try file.append(chunk)
+            }
+            guard !deadline.hasFired else { throw timeout(gate) }
+            body = file.finish()
+        } catch {
+            pass?.release()
+            // The rest of the body is read and dropped (within the same deadline), so that a
+            // client still sending receives the refusal and the connection stays usable.
+            if !deadline.hasFired {
+                do { while try await chunks.next() != nil {} } catch {}
+            }
+            if deadline.hasFired { throw timeout(gate) }
+            throw error
         }
-        let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
-        if let type = request.headers[.contentType]?.lowercased(),
-            !type.hasPrefix(IntakeProtocol.batchContentType), !type.hasPrefix("application/octet-stream")
-        {
-            throw IntakeError(
-                .unsupportedMediaType, "a batch is sent as \(IntakeProtocol.batchContentType), not \(type.prefix(60))")
-        }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > intake.maxBatchBytes {
-            throw IntakeError(
-                .tooLarge, "the batch is \(length) bytes, over the limit of \(intake.maxBatchBytes) bytes")
-        }
-        let file = try IncomingFile(in: intake.folder.incomingURL, limit: intake.maxBatchBytes)
-        for try await chunk in request.body {
-            try file.append(chunk)
-        }
-        let body = file.finish()
+        deadline.cancel()
+        defer { pass?.release() }
         let outcome: IntakeOutcome
         do {
             outcome = try await NIOThreadPool.singleton.runIfActive {
@@ -177,13 +195,45 @@ public struct HQServer: Sendable {
         }
     }
 
+    /// The center and sequence of an upload, checked with its headers before any body is read.
+    private static func checkRequestLine(
+        _ request: Request, context: IntakeRequestContext, intake: Intake
+    ) throws(IntakeError) -> (CenterRecord, Int) {
+        guard let text = context.parameters.get("sequence"), text.utf8.count <= 12, let sequence = Int(text),
+            sequence >= 1
+        else {
+            throw IntakeError(.malformed, "the sequence in the path is not a batch number (1, 2, 3 ...)")
+        }
+        let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
+        if let type = request.headers[.contentType]?.lowercased(),
+            !type.hasPrefix(IntakeProtocol.batchContentType), !type.hasPrefix("application/octet-stream")
+        {
+            throw IntakeError(
+                .unsupportedMediaType, "a batch is sent as \(IntakeProtocol.batchContentType), not \(type.prefix(60))")
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > intake.maxBatchBytes {
+            throw IntakeError(
+                .tooLarge, "the batch is \(length) bytes, over the limit of \(intake.maxBatchBytes) bytes")
+        }
+        return (center, sequence)
+    }
+
+    private static func timeout(_ gate: UploadGate) -> IntakeError {
+        IntakeError(
+            .timeout, "the batch did not arrive within \(gate.limits.bodySeconds) seconds; the connection is closed")
+    }
+
     static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    static func problem(_ error: IntakeError) -> Response {
-        json(HTTPResponse.Status(code: error.status), error.problem.wireBody())
+    static func problem(_ error: IntakeError, retryAfterSeconds: Int = UploadLimits().retryAfterSeconds) -> Response {
+        var response = json(HTTPResponse.Status(code: error.status), error.problem.wireBody())
+        if error.code == .busy {
+            response.headers[.retryAfter] = String(retryAfterSeconds)
+        }
+        return response
     }
 }

@@ -57,7 +57,8 @@ extension HQDatabase {
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                     let earlier =
                         try Int.fetchOne(
-                            db, sql: "SELECT sequence FROM record WHERE reference = ?", arguments: [reference])
+                            db, sql: "SELECT sequence FROM record WHERE center = ? AND reference = ?",
+                            arguments: [batch.center, reference])
                     // Leaving the closure without throwing would commit: roll back explicitly.
                     throw DuplicateReference(reference: reference, sequence: earlier ?? 0)
                 }

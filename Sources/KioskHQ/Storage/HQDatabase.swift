@@ -70,6 +70,28 @@ public final class HQDatabase: Sendable {
             }
             try db.create(index: "record_on_batch", on: "record", columns: ["center", "sequence"])
         }
+        // v1 made a reference unique across all centers, so one center could claim another's
+        // (predictable) references first and block that center's chain for good. A reference is
+        // now unique within its center; the table is rebuilt because SQLite cannot change a
+        // primary key in place. Every v1 row stays (unique overall is unique per center).
+        migrator.registerMigration("v2-record-per-center") { db in
+            try db.create(table: "record_v2") { t in
+                t.column("reference", .text).notNull()
+                t.column("center", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("position", .integer).notNull()
+                t.primaryKey(["center", "reference"])
+                t.foreignKey(["center", "sequence"], references: "batch", onDelete: .restrict)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO record_v2 (reference, center, sequence, position)
+                    SELECT reference, center, sequence, position FROM record
+                    """)
+            try db.drop(table: "record")
+            try db.rename(table: "record_v2", to: "record")
+            try db.create(index: "record_on_batch", on: "record", columns: ["center", "sequence"])
+        }
         return migrator
     }
 }
@@ -77,7 +99,8 @@ public final class HQDatabase: Sendable {
 // MARK: - Centers
 
 extension HQDatabase {
-    /// Registers a center with its public key; the same key again is a no-op, another key is refused.
+    /// Registers a center with its public key; the same key again is a no-op, another key is refused,
+    /// and so is a key another center already has.
     public func addCenter(code: String, key: Ed25519PublicKey, at date: Date) throws -> CenterRecord {
         try writer.writeRetryingWhenBusy { db in
             if let existing = try Self.center(db, code: code) {
@@ -87,6 +110,14 @@ extension HQDatabase {
                             + "a center's key is not replaced silently")
                 }
                 return existing
+            }
+            // One key, one center: whoever holds a key shared by two centers could sign batches as either.
+            if let other = try String.fetchOne(
+                db, sql: "SELECT code FROM center WHERE key_fingerprint = ?", arguments: [key.fingerprint])
+            {
+                throw HQError(
+                    "key \(key.fingerprint) is already registered for center \(other); each center needs its own key "
+                        + "(run `kiosk keys init` on the new center's kiosk)")
             }
             try db.execute(
                 sql: "INSERT INTO center (code, public_key, key_fingerprint, added_at) VALUES (?, ?, ?, ?)",

@@ -72,6 +72,9 @@ public struct HQFolder: Sendable {
                 "no receipt key at \(receiptPrivateKeyURL.path); run `kiosk-hq keys init --data-dir \(url.path)`")
         }
         do {
+            // Whoever put the key there, only this user reads it.
+            try DurableFile.restrict(keysURL.path, to: 0o700)
+            try DurableFile.restrict(receiptPrivateKeyURL.path, to: 0o600)
             return try Ed25519PrivateKey(pemRepresentation: String(contentsOf: receiptPrivateKeyURL, encoding: .utf8))
         } catch {
             throw HQError("cannot read the receipt key \(receiptPrivateKeyURL.path): \(error)")

@@ -2,9 +2,10 @@ import Foundation
 import KioskCrypto
 import KioskStore
 
-/// Checks a staff ID and password, counting failures, delaying and locking, and saying as
-/// little as possible: every failure looks the same, whether the ID exists, the password is
-/// wrong, or the account is locked or disabled, and each costs the same scrypt work.
+/// Checks a staff ID and password, counting failures and delaying, and saying as little as
+/// possible: every failure looks the same, whether the ID exists, the password is wrong, the
+/// account is waiting after failures (`LoginPolicy`) or disabled, and each costs the same
+/// scrypt work.
 package final class Authenticator {
     let database: AppDatabase
     let policy: LoginPolicy
@@ -31,16 +32,22 @@ package final class Authenticator {
         let stored = account.flatMap { PasswordHash(encoded: $0.passwordHash) }
         let hash = try stored ?? decoyHash()
         let matches = try hash.verify(PasswordRules.bytes(password))
-        if let account, stored != nil, matches, account.mayLogIn {
+        let waiting = account.map { isWaiting($0, at: date) } ?? false
+        if let account, stored != nil, matches, account.mayLogIn, !waiting {
             consecutiveFailures = 0
             return .success(try recordSuccess(account, hash: hash, password: password, at: date))
         }
         consecutiveFailures += 1
         let failures: Int
-        if account != nil {
-            failures =
-                try database.staff.recordFailedLogin(id: id, at: date, lockAfter: policy.lockAfter, hasher: .sha256)?
-                .failedLogins ?? 1
+        if let account, waiting {
+            // Not counted, so that trying during the wait does not make the holder wait longer.
+            failures = account.failedLogins
+            try database.audit.append(
+                AuditRecord(
+                    staffID: id, action: .loginFailed, detail: "tried during the wait after \(failures) failures"),
+                at: date, hasher: .sha256)
+        } else if account != nil {
+            failures = try database.staff.recordFailedLogin(id: id, at: date, hasher: .sha256)?.failedLogins ?? 1
         } else {
             unknownFailures[id, default: 0] += 1
             failures = unknownFailures[id] ?? 1
@@ -49,6 +56,12 @@ package final class Authenticator {
                 AuditRecord(staffID: nil, action: .loginFailed, detail: "unknown staff ID"), at: date, hasher: .sha256)
         }
         return .failure(delay: policy.delay(afterFailures: max(failures, consecutiveFailures)))
+    }
+
+    /// Whether `account` is still in its wait after its last failed login.
+    func isWaiting(_ account: StaffAccount, at date: Date) -> Bool {
+        guard let last = account.lastFailedAt, account.failedLogins > 0 else { return false }
+        return date < last + policy.accountDelay(afterFailures: account.failedLogins).timeInterval
     }
 
     /// Resets the failure count, notes the login, and renews a hash made with a lower cost.

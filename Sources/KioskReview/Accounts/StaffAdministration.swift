@@ -69,7 +69,7 @@ package struct StaffAdministration {
         try change(id: id, .staffEnable) { $0.disabledAt = nil }
     }
 
-    /// Lifts a lock after failed logins and resets the failure count.
+    /// Resets the failure count, so the account's wait after failed logins ends now.
     package func unlock(id: String) throws {
         try change(id: id, .staffUnlock) { account in
             account.lockedAt = nil

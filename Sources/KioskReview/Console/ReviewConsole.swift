@@ -67,8 +67,8 @@ package final class ReviewConsole {
     static let staffIDPrompt = "Staff ID: "
     static let passwordPrompt = "Password: "
     static let commandPrompt = "review> "
-    static let loginFailed =
-        "Login failed. Check the staff ID and the password. After 5 failures in a row an account is locked until a supervisor unlocks it."
+    package static let loginFailed =
+        "Login failed. Check the staff ID and the password. After failures in a row an account waits longer before each new try (at most 15 minutes)."
 
     // MARK: - Input
 
@@ -238,6 +238,7 @@ package final class ReviewConsole {
     /// What a person is told when the store fails: what happened and what to do, no SQL, no data.
     static func failureMessage(_ error: any Error) -> String {
         if let error = error as? StaffError { return error.description }
+        if let error = error as? StoreError, error.code == .malformedRow { return "\(error)." }
         if let error = error as? StoreError { return "The database cannot be used: \(error). Nothing was changed." }
         return "The database is busy or unavailable; nothing was changed. Try the command again in a moment."
     }

@@ -2,20 +2,28 @@ import Foundation
 import KioskTerminal
 
 /// Runs the uploader (`kiosk upload`) as a child process for a supervisor's `upload`, and
-/// turns what it printed into escaped console lines.
+/// turns what it printed into escaped console lines; or, with a request file, only asks the
+/// upload service to run.
 ///
 /// The child gets no input (it must not read the staff's keystrokes) and its output is
 /// captured, not passed through, so nothing it prints can control the terminal.
+///
+/// Deployed, the console has no network and cannot read the center's signing key
+/// (`kiosk-review@.service`): it writes `requestFile` (`KIOSK_UPLOAD_REQUEST`), and
+/// `kiosk-upload.path` starts `kiosk-upload.service`, which has both.
 package struct UploadLauncher: Sendable {
     package let executable: URL
     package let arguments: [String]
     /// False when this build has no uploader: the console says so instead of running anything.
     package let isAvailable: Bool
+    /// Where to ask the upload service for a run, instead of running the uploader here.
+    package let requestFile: URL?
 
-    package init(executable: URL, arguments: [String], isAvailable: Bool) {
+    package init(executable: URL, arguments: [String], isAvailable: Bool, requestFile: URL? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.isAvailable = isAvailable
+        self.requestFile = requestFile
     }
 
     package struct Result: Sendable, Equatable {
@@ -29,6 +37,7 @@ package struct UploadLauncher: Sendable {
     /// Runs the child to the end; at most the last 40 lines of its output are kept.
     package func run() -> Result {
         guard isAvailable else { return Result(status: nil, lines: [Self.unavailable]) }
+        if let requestFile { return request(requestFile) }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -64,5 +73,25 @@ package struct UploadLauncher: Sendable {
                 "! The upload ended with status \(status); the batches stay in the outbox. See outbox for the last error."
         }
         return Result(status: status, lines: printed + [summary])
+    }
+
+    /// Writes the request for the upload service: the time, so that each request changes the
+    /// file (`kiosk-upload.path` starts the service on every change).
+    private func request(_ file: URL) -> Result {
+        let written = Data("\(Date().timeIntervalSince1970)\n".utf8)
+        do {
+            try written.write(to: file)
+        } catch {
+            return Result(
+                status: nil,
+                lines: [
+                    "! The upload could not be requested (\(TerminalText.escape(file.path))); the batches stay in the outbox."
+                ])
+        }
+        return Result(
+            status: 0,
+            lines: [
+                "Upload requested: the upload service sends the batches now. Type outbox in a minute to see how it went."
+            ])
     }
 }

@@ -18,7 +18,8 @@ package struct StaffAccount: Sendable, Hashable, Codable {
     /// Consecutive failed logins since the last success or unlock.
     package var failedLogins: Int
     package var lastFailedAt: Date?
-    /// Set after too many failed logins; only a supervisor's unlock clears it.
+    /// Set by versions that locked an account after 5 failed logins; no longer set or obeyed
+    /// (failures now delay the next try, see `LoginPolicy`), cleared by an unlock.
     package var lockedAt: Date?
     package var lastLoginAt: Date?
 
@@ -37,7 +38,7 @@ package struct StaffAccount: Sendable, Hashable, Codable {
     }
 
     /// Whether the account may log in now (the password aside).
-    package var mayLogIn: Bool { disabledAt == nil && lockedAt == nil }
+    package var mayLogIn: Bool { disabledAt == nil }
 
     /// Whether `id` is an acceptable staff ID.
     package static func isValidID(_ id: String) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import KioskCore
 
@@ -18,5 +19,29 @@ extension StoredApplication: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
+    }
+}
+
+extension StoredApplication {
+    /// The first column of `row` whose value cannot be read as the type stored there, to name
+    /// in an error (the value itself is personal data and is never shown); nil when all can.
+    static func unreadableColumn(in row: Row) -> String? {
+        func readable<T: DatabaseValueConvertible>(_ key: CodingKeys, as type: T.Type, optional: Bool = false) -> Bool {
+            let value: DatabaseValue = row[key.rawValue]
+            return (optional && value.isNull) || T.fromDatabaseValue(value) != nil
+        }
+        let checks: [(CodingKeys, Bool)] = [
+            (.reference, readable(.reference, as: String.self)), (.center, readable(.center, as: String.self)),
+            (.year, readable(.year, as: Int.self)), (.serial, readable(.serial, as: Int.self)),
+            (.formID, readable(.formID, as: String.self)), (.formVersion, readable(.formVersion, as: Int.self)),
+            (.formSHA256, readable(.formSHA256, as: String.self)),
+            (.consentVersion, readable(.consentVersion, as: String.self)),
+            (.language, readable(.language, as: String.self)), (.state, readable(.state, as: ApplicationState.self)),
+            (.answersJSON, readable(.answersJSON, as: String.self, optional: true)),
+            (.submittedAt, readable(.submittedAt, as: Date.self)), (.updatedAt, readable(.updatedAt, as: Date.self)),
+            (.batchSequence, readable(.batchSequence, as: Int.self, optional: true)),
+            (.purgedAt, readable(.purgedAt, as: Date.self, optional: true)),
+        ]
+        return checks.first { !$0.1 }?.0.rawValue
     }
 }

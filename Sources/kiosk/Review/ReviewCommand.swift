@@ -11,8 +11,9 @@ struct ReviewCommand: AsyncParsableCommand {
         abstract: "Run the staff review console on this terminal.",
         discussion: """
             Log in with a staff account (kiosk staff add), then type help. Sessions end after 5 \
-            minutes without input and 8 hours after login; after 5 failed logins in a row an \
-            account is locked until a supervisor unlocks it. On a pipe the password is read as a line.
+            minutes without input and 8 hours after login; after failed logins in a row an \
+            account waits longer before each new try (1 s doubling, at most 15 minutes), and a \
+            supervisor's unlock ends the wait. On a pipe the password is read as a line.
             """)
 
     @OptionGroup var data: DataOptions
@@ -61,7 +62,8 @@ struct ReviewCommand: AsyncParsableCommand {
         try ReviewLoop(console: console).run()
     }
 
-    /// `kiosk upload` of this same executable, on the same data folder.
+    /// `kiosk upload` of this same executable, on the same data folder; with
+    /// `KIOSK_UPLOAD_REQUEST` (set by kiosk-review@.service), a request for kiosk-upload.service.
     private func uploader(_ context: KioskContext) -> UploadLauncher {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         let available = KioskCommand.configuration.subcommands.contains { $0._commandName == "upload" }
@@ -70,6 +72,7 @@ struct ReviewCommand: AsyncParsableCommand {
             arguments: [
                 "upload", "--data-dir", context.folder.url.path, "--kiosk-dir", context.resources.directory.path,
             ],
-            isAvailable: available)
+            isAvailable: available,
+            requestFile: ProcessInfo.processInfo.environment["KIOSK_UPLOAD_REQUEST"].map { URL(fileURLWithPath: $0) })
     }
 }

@@ -66,7 +66,7 @@ struct StaffCommand: AsyncParsableCommand {
             for account in accounts {
                 let state =
                     account.disabledAt != nil
-                    ? "disabled" : account.lockedAt != nil ? "locked" : "active"
+                    ? "disabled" : account.failedLogins > 0 ? "\(account.failedLogins) failed" : "active"
                 print(
                     ReviewScreen.row([
                         (TerminalText.escape(account.id), 16), (TerminalText.escape(account.name), 24),
@@ -138,7 +138,7 @@ struct StaffCommand: AsyncParsableCommand {
 
     struct Unlock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Unlock an account locked after failed logins.",
+            abstract: "End an account's wait after failed logins (resets the count).",
             discussion: "A supervisor can also type unlock ID in the review console.")
 
         @OptionGroup var data: DataOptions

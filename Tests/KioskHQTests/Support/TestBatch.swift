@@ -17,13 +17,16 @@ struct TestBatch {
     let references: [String]
     let signature: [UInt8]
 
-    /// A batch of `count` records starting at `firstSerial`, chained after `previous`, signed by `key`.
+    /// A batch of `count` records starting at `firstSerial`, chained after `previous`, signed by `key`;
+    /// the references are of `referenceCenter` (by default the batch's own center).
     init(
         key: Ed25519PrivateKey, center: String = "DEMO01", sequence: Int, previous: TestBatch?, count: Int = 3,
-        firstSerial: Int? = nil, answerSalt: String = ""
+        firstSerial: Int? = nil, answerSalt: String = "", referenceCenter: String? = nil
     ) throws {
         let first = firstSerial ?? ((sequence - 1) * count + 1)
-        let records = (0..<count).map { Self.record(center: center, serial: first + $0, salt: answerSalt) }
+        let records = (0..<count).map {
+            Self.record(center: referenceCenter ?? center, serial: first + $0, salt: answerSalt)
+        }
         var bytes: [UInt8] = []
         for record in records { record.appendJSONLine(to: &bytes) }
         let manifest = BatchManifest(
@@ -39,17 +42,18 @@ struct TestBatch {
         signature = try key.signature(for: manifestBytes)
     }
 
-    /// The tar bytes, as `TarWriter` writes them.
-    func archive(records: [UInt8]? = nil) throws -> [UInt8] {
+    /// The tar bytes, as `TarWriter` writes them; `manifest` and `signature` replace the signed ones.
+    func archive(records: [UInt8]? = nil, manifest: [UInt8]? = nil, signature: [UInt8]? = nil) throws -> [UInt8] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hq-test-\(UUID().uuidString).tar")
             .path
         defer { unlink(path) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var writer = TarWriter(fileDescriptor: fd)
-        try writer.addFile(name: BatchEntry.manifest, bytes: manifestBytes, modificationTime: 1_795_815_900)
+        try writer.addFile(name: BatchEntry.manifest, bytes: manifest ?? manifestBytes, modificationTime: 1_795_815_900)
         try writer.addFile(name: BatchEntry.records, bytes: records ?? recordsBytes, modificationTime: 1_795_815_900)
-        try writer.addFile(name: BatchEntry.signature, bytes: signature, modificationTime: 1_795_815_900)
+        try writer.addFile(
+            name: BatchEntry.signature, bytes: signature ?? self.signature, modificationTime: 1_795_815_900)
         try writer.finish()
         close(fd)
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
