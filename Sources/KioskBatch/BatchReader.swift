@@ -29,9 +29,14 @@ public struct BatchReader {
     /// two zero end blocks and nothing after them but zero blocks. It also decodes the manifest
     /// strictly and checks that each record line is a JSON object with a string `reference`.
     /// It does not check the signature, digest, count or chain: that is `BatchVerifier`.
-    public static func read(path: String, limits: Limits = .init()) throws(BatchError) -> BatchContents {
+    ///
+    /// `eachRecord`, when given, receives each record's decoded JSON object as it streams past
+    /// (one at a time, never all of them): how `kiosk-hq export` reads a stored batch.
+    public static func read(
+        path: String, limits: Limits = .init(), eachRecord: ((_ record: [String: Any]) -> Void)? = nil
+    ) throws(BatchError) -> BatchContents {
         let input = try ArchiveInput(path: path)
-        let reader = BatchReader(input: input, limits: limits)
+        let reader = BatchReader(input: input, limits: limits, eachRecord: eachRecord)
         return try reader.read()
     }
 
@@ -57,10 +62,12 @@ public struct BatchReader {
 
     private let input: ArchiveInput
     private let limits: Limits
+    private let eachRecord: (([String: Any]) -> Void)?
 
-    private init(input: ArchiveInput, limits: Limits) {
+    private init(input: ArchiveInput, limits: Limits, eachRecord: (([String: Any]) -> Void)? = nil) {
         self.input = input
         self.limits = limits
+        self.eachRecord = eachRecord
     }
 
     private func read() throws(BatchError) -> BatchContents {
@@ -170,6 +177,7 @@ public struct BatchReader {
     private func records(size: Int, expectedCount: Int) throws(BatchError) -> (String, RecordLineScanner) {
         let hasher = SHA256Hasher()
         var scanner = RecordLineScanner(maximumLineBytes: limits.maxRecordLineBytes, expectedCount: expectedCount)
+        scanner.eachRecord = eachRecord
         var remaining = size
         while remaining > 0 {
             let chunk = try input.read(upTo: min(remaining, Self.chunkBytes))

@@ -15,6 +15,8 @@ struct RecordLineScanner {
     private(set) var lineCount = 0
     /// Each line's `reference`, in order.
     private(set) var references: [String] = []
+    /// Called with each record's object once it passed the checks.
+    var eachRecord: (([String: Any]) -> Void)?
 
     /// Scans lines of at most `maximumLineBytes` (newline included) and at most `expectedCount` lines.
     init(maximumLineBytes: Int, expectedCount: Int) {
@@ -78,6 +80,7 @@ struct RecordLineScanner {
                 "records.jsonl line \(number) has a reference longer than \(Self.maximumReferenceBytes) bytes")
         }
         references.append(reference)
+        eachRecord?(record)
         lineCount = number
     }
 

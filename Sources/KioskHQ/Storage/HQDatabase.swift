@@ -183,6 +183,15 @@ extension HQDatabase {
         }
     }
 
+    /// Every accepted batch, in the order received (then by center and sequence).
+    public func acceptedBatches() throws -> [AcceptedBatch] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.batchColumns) FROM batch ORDER BY received_at, center, sequence"
+            ).map(AcceptedBatch.init(row:))
+        }
+    }
+
     static let batchColumns = """
         center, sequence, manifest, signature, manifest_sha256, records_sha256, record_count, tar_sha256, tar_size,
         file, received_at, receipt, receipt_signature

@@ -21,11 +21,12 @@ struct TestBatch {
     /// the references are of `referenceCenter` (by default the batch's own center).
     init(
         key: Ed25519PrivateKey, center: String = "DEMO01", sequence: Int, previous: TestBatch?, count: Int = 3,
-        firstSerial: Int? = nil, answerSalt: String = "", referenceCenter: String? = nil
+        firstSerial: Int? = nil, answerSalt: String = "", referenceCenter: String? = nil, answers: [String]? = nil
     ) throws {
         let first = firstSerial ?? ((sequence - 1) * count + 1)
-        let records = (0..<count).map {
-            Self.record(center: referenceCenter ?? center, serial: first + $0, salt: answerSalt)
+        let records = (0..<(answers?.count ?? count)).map {
+            Self.record(
+                center: referenceCenter ?? center, serial: first + $0, salt: answerSalt, answers: answers?[$0])
         }
         var bytes: [UInt8] = []
         for record in records { record.appendJSONLine(to: &bytes) }
@@ -59,12 +60,13 @@ struct TestBatch {
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    static func record(center: String, serial: Int, salt: String) -> BatchRecord {
+    /// A record; `answers` (a JSON object) replaces the default answers.
+    static func record(center: String, serial: Int, salt: String, answers: String? = nil) -> BatchRecord {
         BatchRecord(
             reference: referenceNumber(center: center, year: 2026, serial: serial), formID: "ua-contract",
             formVersion: 1, formSHA256: String(repeating: "ab", count: 32), consentVersion: "2026-01",
             language: "uk", submittedAt: "2026-11-27T21:40:00Z",
-            answersJSON: #"{"family_name":"Шевченко","salt":"\#(salt)","serial":\#(serial)}"#)
+            answersJSON: answers ?? #"{"family_name":"Шевченко","salt":"\#(salt)","serial":\#(serial)}"#)
     }
 
     /// A reference number with its Luhn mod 36 check character, as `KioskCore.ReferenceNumber` makes it.
