@@ -41,7 +41,7 @@ struct LoginTests {
             fixture.clock.advance(seconds: Double(pauses.last?.components.seconds ?? 0))
             _ = console.handle("petro")
             let reply = console.handle("wrong-password-\(attempt)")
-            #expect(reply.text == ReviewConsole.loginFailed)
+            #expect(reply.text == console.localized(.loginFailed))
             #expect(reply.prompt == "Staff ID: ")
             pauses.append(reply.pause)
         }
@@ -55,7 +55,7 @@ struct LoginTests {
         // with the same message, and does not lengthen the wait
         fixture.clock.advance(seconds: 15)
         _ = console.handle("petro")
-        #expect(console.handle(ReviewFixture.reviewer.1).text == ReviewConsole.loginFailed)
+        #expect(console.handle(ReviewFixture.reviewer.1).text == console.localized(.loginFailed))
         #expect(try fixture.database.staff.account(id: "petro")?.failedLogins == 5)
 
         // When the wait is over, the right password works, without anyone unlocking it
@@ -91,7 +91,7 @@ struct LoginTests {
         _ = restarted.handle("petro")
 
         // Then the count held: the right password still waits; 15 minutes after the last guess it works
-        #expect(restarted.handle(ReviewFixture.reviewer.1).text == ReviewConsole.loginFailed)
+        #expect(restarted.handle(ReviewFixture.reviewer.1).text == console.localized(.loginFailed))
         fixture.clock.advance(seconds: 1)
         _ = restarted.handle("petro")
         #expect(restarted.handle(ReviewFixture.reviewer.1).text.contains("Logged in as Petro Bondar"))
@@ -105,7 +105,7 @@ struct LoginTests {
             _ = console.handle("wrong-password-\(attempt)")
         }
         _ = console.handle("petro")
-        #expect(console.handle(ReviewFixture.reviewer.1).text == ReviewConsole.loginFailed)
+        #expect(console.handle(ReviewFixture.reviewer.1).text == console.localized(.loginFailed))
 
         // When a supervisor unlocks the account, the right password works at once
         try fixture.administration(actor: "olena").unlock(id: "petro")

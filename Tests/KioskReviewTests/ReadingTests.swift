@@ -56,7 +56,7 @@ struct ReadingTests {
         let row = { (reference: String) in list.first { $0.hasPrefix(reference) } ?? "" }
         #expect(row(first).hasSuffix("+1") && row(again).hasSuffix("+1"))
         #expect(!row(other).hasSuffix("+1"))
-        #expect(list.contains(ReviewConsole.twinLegend))
+        #expect(list.contains(console.localized(.twinLegend)))
         #expect(list.allSatisfy { $0.count <= 80 })
 
         // And show names the other application of the same person, with its state
@@ -68,7 +68,7 @@ struct ReadingTests {
         // And an application whose personal data is purged no longer counts
         try fixture.execute("UPDATE application SET purged_at = '2026-12-01 00:00:00.000' WHERE reference = '\(again)'")
         #expect(!console.handle("show \(first)").text.contains("The same RNOKPP"))
-        #expect(!console.handle("list").lines.contains(ReviewConsole.twinLegend))
+        #expect(!console.handle("list").lines.contains(console.localized(.twinLegend)))
     }
 
     @Test func searchFindsBySurnameInAnyCaseByRNOKPPAndByReference() throws {

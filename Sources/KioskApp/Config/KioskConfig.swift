@@ -30,6 +30,8 @@ package struct KioskConfig: Codable, Equatable, Sendable {
     /// Below this many free megabytes on the data folder's disk the attend service is out of
     /// service (default 200; 0 turns the check off).
     package var minFreeDiskMB: Int? = nil
+    /// The staff review console's language (uk, en or lt; default en); `kiosk review --lang` overrides it.
+    package var staffLanguage: String? = nil
 
     package init(
         center: String, centerName: String, form: String, idleTimeoutSeconds: Int, kioskDir: String? = nil,
@@ -63,6 +65,7 @@ package struct KioskConfig: Codable, Equatable, Sendable {
         case hqReceiptKey = "hq_receipt_key"
         case retentionDays = "retention_days"
         case minFreeDiskMB = "min_free_disk_mb"
+        case staffLanguage = "staff_language"
     }
 
     /// The configuration written for the embedded default: a fictional demo center.
@@ -111,7 +114,15 @@ package struct KioskConfig: Codable, Equatable, Sendable {
             throw SetupError(
                 "\(file): key \"min_free_disk_mb\" must be between 0 and 100000000 (megabytes; 0 turns the check off)")
         }
+        if let language = config.staffLanguage, Language(rawValue: language) == nil {
+            throw SetupError("\(file): key \"staff_language\" must be uk, en or lt")
+        }
         try config.checkUpload(file: file)
         return config
+    }
+
+    /// The staff console's language: `staff_language`, else English.
+    package var consoleLanguage: Language {
+        staffLanguage.flatMap(Language.init(rawValue:)) ?? .en
     }
 }

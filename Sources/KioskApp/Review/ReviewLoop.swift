@@ -41,7 +41,7 @@ package struct ReviewLoop {
             case .line(let line):
                 reply = console.handle(line)
             case .rejected(let rejection):
-                reply = console.refused(Self.reason(rejection))
+                reply = console.refused(rejection)
             case .timeout:
                 reply = console.inputTimedOut()
             case .endOfInput:
@@ -72,14 +72,6 @@ package struct ReviewLoop {
 
     private func read() -> LineEvent {
         reader.readLine(timeout: console.deadline.map { Duration.seconds(max(0, $0.timeIntervalSinceNow)) })
-    }
-
-    private static func reason(_ rejection: LineRejection) -> String {
-        switch rejection {
-        case .tooLong(let limit): "longer than \(limit) bytes"
-        case .invalidUTF8: "unreadable characters"
-        case .controlCharacter: "control keys or escape sequences"
-        }
     }
 }
 

@@ -85,5 +85,6 @@ public struct InterfaceStrings: Sendable, Hashable {
 
     /// Keys every strings file must define.
     public static let requiredKeys: [String] =
-        Key.allCases.map(\.rawValue) + ValidationFailure.Code.allCases.map { "error.\($0.rawValue)" }
+        Key.allCases.map(\.rawValue) + ConsoleKey.allCases.map(\.rawValue)
+        + ValidationFailure.Code.allCases.map { "error.\($0.rawValue)" }
 }

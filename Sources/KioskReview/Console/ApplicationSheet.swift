@@ -17,42 +17,52 @@ struct ApplicationSheet {
     var time: ReviewTime { console.time }
     var today: CalendarDate { CalendarDate(date: console.clock.now, timeZone: console.settings.timeZone) }
 
+    func localized(_ key: InterfaceStrings.ConsoleKey, _ arguments: [String: String] = [:]) -> String {
+        console.localized(key, arguments)
+    }
+
     var lines: [String] {
         var lines = [
-            "\(TerminalText.escape(application.reference))  state: \(application.state.rawValue)"
-                + (application.batchSequence.map { " (batch \($0))" } ?? ""),
-            "Submitted \(time.minute(application.submittedAt)) in \(languageName), form "
-                + "\(TerminalText.escape(application.formID)) version \(application.formVersion); last change "
-                + time.minute(application.updatedAt),
+            "\(TerminalText.escape(application.reference))  \(localized(.sheetState)): \(application.state.rawValue)"
+                + (application.batchSequence.map { " (\(localized(.sheetBatch, ["sequence": "\($0)"])))" } ?? ""),
+            localized(
+                .sheetSubmitted,
+                [
+                    "time": time.minute(application.submittedAt), "language": languageName,
+                    "form": TerminalText.escape(application.formID), "version": "\(application.formVersion)",
+                    "changed": time.minute(application.updatedAt),
+                ]),
         ]
         if !twins.isEmpty {
             let shown = twins.prefix(10).map { "\(TerminalText.escape($0.reference)) (\($0.state.rawValue))" }
             lines.append(
-                "! The same RNOKPP or personal code is in \(twins.count) other application\(twins.count == 1 ? "" : "s") "
-                    + "held here: \(shown.joined(separator: ", "))\(twins.count > 10 ? ", …" : "").")
+                localized(
+                    .sheetTwins,
+                    [
+                        "count": "\(twins.count)", "others": ReviewConsole.count(twins.count, "other application"),
+                        "references": shown.joined(separator: ", ") + (twins.count > 10 ? ", …" : ""),
+                    ]))
         }
         let answers = (try? application.answers()) ?? [:]
         if let purged = application.purgedAt {
-            lines.append("The personal data was purged on \(time.minute(purged)) after delivery.")
+            lines.append(localized(.sheetPurged, ["time": time.minute(purged)]))
         } else if application.answersJSON != nil && answers.isEmpty {
-            lines.append("! The stored answers cannot be read.")
+            lines.append(localized(.sheetUnreadable))
         }
         if let form = forms.forms[application.formID] {
             if form.version != application.formVersion {
-                lines.append(
-                    "Note: the form is now version \(form.version); labels and edits follow the current version.")
+                lines.append(localized(.sheetFormVersion, ["version": "\(form.version)"]))
             }
             lines += answerLines(answers, form: form)
         } else if !answers.isEmpty {
-            lines.append(
-                "Note: the form \(TerminalText.escape(application.formID)) is not in the Kiosk folder; raw answers:")
+            lines.append(localized(.sheetFormMissing, ["form": TerminalText.escape(application.formID)]))
             for (id, value) in answers.sorted(by: { $0.key < $1.key }) {
                 lines.append(
                     "  [\(TerminalText.escape(id))] \(TerminalText.escape(value.values.joined(separator: ", ")))")
             }
         }
-        lines.append("History:")
-        if history.isEmpty { lines.append("  (nothing yet)") }
+        lines.append(localized(.sheetHistory))
+        if history.isEmpty { lines.append(localized(.sheetNothingYet)) }
         lines += history.map(historyLine)
         return lines
     }
@@ -64,7 +74,7 @@ struct ApplicationSheet {
 
     private func answerLines(_ answers: [String: AnswerValue], form: FormDefinition) -> [String] {
         guard !answers.isEmpty else { return [] }
-        var lines = ["Answers:"]
+        var lines = [localized(.sheetAnswers)]
         let width = String(form.fields.count).count
         for (index, field) in form.fields.enumerated() {
             let value = answers[field.id]
@@ -73,7 +83,7 @@ struct ApplicationSheet {
             let shown =
                 value.map {
                     TerminalText.escape(forms.display($0, for: field, in: form, answers: answers, today: today))
-                } ?? "(not given)"
+                } ?? localized(.notGiven)
             lines.append("\(number). \(TerminalText.escape(forms.label(field))) [\(field.id)]: \(shown)")
         }
         let known = Set(form.fields.map(\.id))
@@ -85,22 +95,26 @@ struct ApplicationSheet {
     }
 
     private func historyLine(_ event: ReviewEvent) -> String {
-        var text = "  \(time.minute(event.at))  \(TerminalText.escape(event.staffID))  "
+        var line = "  \(time.minute(event.at))  \(TerminalText.escape(event.staffID))  "
         let note = event.note.map(TerminalText.escape)
         switch event.action {
-        case .approve: text += "approved"
-        case .reject: text += "rejected: \(note ?? "")"
-        case .issue: text += "issue: \(note ?? "")"
-        case .note: text += "note: \(note ?? "")"
+        case .approve: line += self.localized(.historyApproved)
+        case .reject: line += self.localized(.historyRejected, ["note": note ?? ""])
+        case .issue: line += self.localized(.historyIssue, ["note": note ?? ""])
+        case .note: line += self.localized(.historyNote, ["note": note ?? ""])
         case .edit:
-            text +=
-                "changed \(fieldName(event.field)): \(value(event.oldValue, event.field)) -> \(value(event.newValue, event.field))"
-            if let note { text += "; reason: \(note)" }
+            line += self.localized(
+                .historyChanged,
+                [
+                    "field": fieldName(event.field), "old": value(event.oldValue, event.field),
+                    "new": value(event.newValue, event.field),
+                ])
+            if let note { line += self.localized(.historyReason, ["reason": note]) }
         }
         if let from = event.fromState, let to = event.toState, from != to {
-            text += " (\(from.rawValue) -> \(to.rawValue))"
+            line += " (\(from.rawValue) -> \(to.rawValue))"
         }
-        return text
+        return line
     }
 
     private func fieldName(_ id: String?) -> String {
@@ -111,7 +125,7 @@ struct ApplicationSheet {
 
     /// An old or new value from the history, as shown in the answers.
     private func value(_ json: String?, _ fieldID: String?) -> String {
-        guard let json else { return "(none)" }
+        guard let json else { return localized(.none) }
         guard let decoded = try? JSONDecoder().decode(AnswerValue.self, from: Data(json.utf8)) else {
             return TerminalText.escape(json)
         }

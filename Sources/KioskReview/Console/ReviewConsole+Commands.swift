@@ -6,25 +6,25 @@ import KioskTerminal
 // MARK: - Commands
 
 extension ReviewConsole {
-    static let help: [String] = [
-        "Commands (REF: a reference such as DEMO01-2026-000042-K, or just its number 42):",
-        "  list [submitted|has-issues|approved|rejected|batched|delivered|all] [PAGE]",
-        "                        applications, newest first (default: submitted)",
-        "  more                  the next page of the last list",
-        "  show REF              every answer, the history, notes and the state",
-        "  search TEXT           by reference, surname or RNOKPP / personal code",
-        "  approve REF           approve: only approved ones go to headquarters",
-        "  reject REF REASON     reject, with the reason",
-        "  issue REF NOTE        the applicant must fix something at the desk",
-        "  note REF TEXT         add a note to the history",
-        "  edit REF FIELD        change one answer (FIELD: its number or id from show)",
-        "  stats                 today and totals by state, the last 14 days",
-        "  outbox                batches waiting, delivered, the last upload error",
-        "  upload                send the waiting batches now (supervisor)",
-        "  unlock ID             unlock an account locked by failed logins (supervisor)",
-        "  logout                end the session and clear the screen",
-        "  quit                  log out and leave the console",
-    ]
+    /// The commands (typed in English in every language) and what each does.
+    var help: [String] {
+        let commands: [(String, InterfaceStrings.ConsoleKey)] = [
+            ("more", .helpMore), ("show REF", .helpShow), ("search TEXT", .helpSearch),
+            ("approve REF", .helpApprove), ("reject REF REASON", .helpReject), ("issue REF NOTE", .helpIssue),
+            ("note REF TEXT", .helpNote), ("edit REF FIELD", .helpEdit), ("stats", .helpStats),
+            ("outbox", .helpOutbox), ("upload", .helpUpload), ("unlock ID", .helpUnlock), ("logout", .helpLogout),
+            ("quit", .helpQuit),
+        ]
+        let list = [
+            localized(.helpTitle),
+            "  list [submitted|has-issues|approved|rejected|batched|delivered|all] [PAGE]",
+            String(repeating: " ", count: 24) + localized(.helpList),
+        ]
+        return list
+            + commands.map { (command: String, key: InterfaceStrings.ConsoleKey) -> String in
+                "  " + ReviewScreen.fit(command, 20) + "  " + localized(key)
+            }
+    }
 
     /// A line typed during a session.
     func inSession(_ line: String) throws -> ConsoleReply {
@@ -39,7 +39,7 @@ extension ReviewConsole {
         let rest = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
         let arguments = rest.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         switch first.lowercased() {
-        case "help", "?": return reply(Self.help)
+        case "help", "?": return reply(help)
         case "list": return try list(arguments)
         case "more": return try more()
         case "show": return try show(rest)
@@ -54,14 +54,14 @@ extension ReviewConsole {
         case "upload": return try upload()
         case "unlock": return try unlock(arguments)
         case "logout", "exit":
-            return endSession(reason: "logout", message: "Logged out.")
+            return endSession(reason: "logout", message: localized(.loggedOut))
         case "quit":
-            var reply = endSession(reason: "logout", message: "Logged out.")
+            var reply = endSession(reason: "logout", message: localized(.loggedOut))
             reply.prompt = nil
             return reply
         default:
             return reply([
-                "! Unknown command \"\(TerminalText.escape(ReviewScreen.cut(String(first), 20)))\". Type help for the commands."
+                localized(.unknownCommand, ["command": TerminalText.escape(ReviewScreen.cut(String(first), 20))])
             ])
         }
     }
@@ -87,7 +87,9 @@ extension ReviewConsole {
     /// The reference typed first in `text`, and the rest; an error message when it is not one.
     func reference(in text: String, usage: String) -> Result<(String, String), ConsoleMessage> {
         let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard let typed = parts.first.map(String.init) else { return .failure(ConsoleMessage("Usage: \(usage)")) }
+        guard let typed = parts.first.map(String.init) else {
+            return .failure(ConsoleMessage(self.localized(.usage, ["usage": usage])))
+        }
         let rest = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
         if let number = Int(typed), (1...999_999).contains(number), typed.count <= 6 {
             let year = time.calendar.component(.year, from: clock.now)
@@ -96,8 +98,7 @@ extension ReviewConsole {
         guard let parsed = ReferenceNumber(parsing: typed) else {
             return .failure(
                 ConsoleMessage(
-                    "\"\(TerminalText.escape(ReviewScreen.cut(typed, 30)))\" is not a reference: check it (its last character is a check character), or type just the number"
-                ))
+                    self.localized(.notAReference, ["typed": TerminalText.escape(ReviewScreen.cut(typed, 30))])))
         }
         return .success((parsed.description, rest))
     }
@@ -105,32 +106,32 @@ extension ReviewConsole {
     // MARK: - Supervisor
 
     func unlock(_ arguments: [String]) throws -> ConsoleReply {
-        guard staff.role == .supervisor else { return reply(["! Only a supervisor can unlock accounts."]) }
-        guard arguments.count == 1 else { return reply(["Usage: unlock ID"]) }
+        guard staff.role == .supervisor else { return reply([localized(.supervisorUnlock)]) }
+        guard arguments.count == 1 else { return reply([localized(.usage, ["usage": "unlock ID"])]) }
         let id = arguments[0].lowercased()
-        guard StaffAccount.isValidID(id) else { return reply(["! That is not a staff ID."]) }
+        guard StaffAccount.isValidID(id) else { return reply([localized(.notStaffID)]) }
         let administration = StaffAdministration(
             database: database, actor: staff.id, policy: settings.policy, now: { [date = clock.now] in date })
         try administration.unlock(id: id)
-        return reply(["Account \(id) is unlocked; it can log in again."])
+        return reply([localized(.unlocked, ["id": id])])
     }
 
     func upload() throws -> ConsoleReply {
-        guard staff.role == .supervisor else { return reply(["! Only a supervisor can start an upload."]) }
+        guard staff.role == .supervisor else { return reply([localized(.supervisorUpload)]) }
         try audit(.upload)
         guard uploader != nil else {
-            return reply(["Uploading is not available here; the batches wait in the outbox."])
+            return reply([localized(.uploadUnavailable)])
         }
         pendingUpload = true
         return ConsoleReply(
-            lines: ["Uploading to headquarters; this can take a few minutes…"], prompt: nil, continues: true)
+            lines: [localized(.uploading)], prompt: nil, continues: true)
     }
 
     /// Does the slow work the last reply announced (`ConsoleReply.continues`).
     package func proceed() -> ConsoleReply {
         guard pendingUpload, let uploader else { return reply([]) }
         pendingUpload = false
-        return reply(uploader.run().lines)
+        return reply(uploader.run(strings: forms.strings).lines)
     }
 }
 

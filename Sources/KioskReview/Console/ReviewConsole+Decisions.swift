@@ -25,21 +25,21 @@ extension ReviewConsole {
         case .failure(let message): return reply(["! " + message.text])
         case .success(let found): (application, _) = found
         }
-        guard application.state != .approved else { return reply(["\(application.reference) is already approved."]) }
+        guard application.state != .approved else {
+            return reply([localized(.alreadyApproved, ["reference": application.reference])])
+        }
         guard let form = forms.forms[application.formID] else {
-            return reply([
-                "! The form \(TerminalText.escape(application.formID)) is not in the Kiosk folder, so the answers cannot be checked; it cannot be approved here."
-            ])
+            return reply([localized(.approveFormMissing, ["form": TerminalText.escape(application.formID)])])
         }
         let problems = forms.problems(try application.answers(), in: form, today: today)
         guard problems.isEmpty else {
             return reply(
-                ["! \(application.reference) cannot be approved until this is fixed (edit REF FIELD):"]
+                [localized(.approveProblems, ["reference": application.reference])]
                     + problems.map { "  \(fieldTitle($0.field, in: form)): \(TerminalText.escape($0.message))" })
         }
         return try apply(
             application, action: .approve, newState: .approved, note: nil,
-            done: "\(application.reference) approved; it goes to headquarters in the next batch.")
+            done: localized(.approved, ["reference": application.reference]))
     }
 
     /// `reject`, `issue` and `note`: each needs a text after the reference.
@@ -49,24 +49,24 @@ extension ReviewConsole {
         case .failure(let message): return reply(["! " + message.text])
         case .success(let found): (application, note) = found
         }
-        guard !note.isEmpty else { return reply(["Usage: \(usage)"]) }
-        guard note.count <= 500 else { return reply(["! Keep it under 500 characters."]) }
+        guard !note.isEmpty else { return reply([localized(.usage, ["usage": usage])]) }
+        guard note.count <= 500 else { return reply([localized(.tooLongNote)]) }
         switch action {
         case .reject:
             guard application.state != .rejected else {
-                return reply(["\(application.reference) is already rejected."])
+                return reply([localized(.alreadyRejected, ["reference": application.reference])])
             }
             return try apply(
                 application, action: .reject, newState: .rejected, note: note,
-                done: "\(application.reference) rejected.")
+                done: localized(.rejected, ["reference": application.reference]))
         case .issue:
             return try apply(
                 application, action: .issue, newState: .hasIssues, note: note,
-                done: "\(application.reference) has issues: the applicant must fix them at the desk.")
+                done: localized(.issueDone, ["reference": application.reference]))
         default:
             return try apply(
                 application, action: .note, newState: application.state, note: note,
-                done: "Note added to \(application.reference).")
+                done: localized(.noteDone, ["reference": application.reference]))
         }
     }
 
@@ -88,9 +88,8 @@ extension ReviewConsole {
     private func outcome(_ outcome: ReviewStore.ReviewOutcome, done: String) -> String {
         switch outcome {
         case .applied: done
-        case .notFound: "! The application is gone."
-        case .changedMeanwhile(let state):
-            "! Someone changed it meanwhile (it is now \(state.rawValue)); nothing was changed. Show it and try again."
+        case .notFound: localized(.gone)
+        case .changedMeanwhile(let state): localized(.changedMeanwhile, ["state": state.rawValue])
         }
     }
 
@@ -106,18 +105,19 @@ extension ReviewConsole {
         case .success(let found): (reference, rest) = found
         }
         guard let application = try database.applications.find(reference: reference) else {
-            return .failure(ConsoleMessage("No application \(reference)."))
+            return .failure(ConsoleMessage(localized(.noApplication, ["reference": reference])))
         }
         if !allowsFinalStates {
             if application.purgedAt != nil {
-                return .failure(ConsoleMessage("\(reference): its personal data was purged; it cannot be changed."))
+                return .failure(ConsoleMessage(localized(.purgedNoChange, ["reference": reference])))
             }
             if application.state == .batched || application.state == .delivered {
-                let batch = application.batchSequence.map { " in batch \($0)" } ?? ""
+                let batch = application.batchSequence.map { localized(.inBatch, ["sequence": "\($0)"]) } ?? ""
                 return .failure(
                     ConsoleMessage(
-                        "\(reference) is \(application.state.rawValue)\(batch) for headquarters and can no longer be changed. Add a note instead."
-                    ))
+                        localized(
+                            .sealedNoChange,
+                            ["reference": reference, "state": application.state.rawValue, "batch": batch])))
             }
         }
         return .success((application, rest))
@@ -132,7 +132,7 @@ extension ReviewConsole {
 
     func beginEdit(_ arguments: [String]) throws -> ConsoleReply {
         guard arguments.count == 2 else {
-            return reply(["Usage: edit REF FIELD (the field's number or id, as show lists them)"])
+            return reply([localized(.editUsage)])
         }
         let application: StoredApplication
         switch try changeable(arguments[0], usage: "edit REF FIELD", allowsFinalStates: false) {
@@ -140,28 +140,20 @@ extension ReviewConsole {
         case .success(let found): application = found.0
         }
         guard let form = forms.forms[application.formID] else {
-            return reply([
-                "! The form \(TerminalText.escape(application.formID)) is not in the Kiosk folder; its answers cannot be checked, so they cannot be edited here."
-            ])
+            return reply([localized(.editFormMissing, ["form": TerminalText.escape(application.formID)])])
         }
         let typed = arguments[1].lowercased()
         let field =
             Int(typed).flatMap { form.fields.indices.contains($0 - 1) ? form.fields[$0 - 1] : nil } ?? form.field(typed)
         guard let field else {
-            return reply([
-                "! The form has no field \"\(TerminalText.escape(ReviewScreen.cut(arguments[1], 30)))\"; show REF lists them."
-            ])
+            return reply([localized(.editNoField, ["field": TerminalText.escape(ReviewScreen.cut(arguments[1], 30))])])
         }
         if field.validators.contains(where: { if case .mustBe = $0 { true } else { false } }) {
-            return reply([
-                "! \(fieldTitle(field, in: form)) is the applicant's own declaration; staff cannot change it."
-            ])
+            return reply([localized(.editDeclaration, ["field": fieldTitle(field, in: form)])])
         }
         let answers = try application.answers()
         guard field.isAsked(given: answers) else {
-            return reply([
-                "! The form does not ask \(fieldTitle(field, in: form)) given the other answers; change the answer it depends on first."
-            ])
+            return reply([localized(.editNotAsked, ["field": fieldTitle(field, in: form)])])
         }
         phase = .editValue(
             EditDraft(
@@ -171,15 +163,20 @@ extension ReviewConsole {
             TerminalText.escape(forms.display($0, for: field, in: form, answers: answers, today: today))
         }
         var lines = [
-            "Editing \(fieldTitle(field, in: form)) of \(application.reference); now: \(current ?? "(not given)")"
+            localized(
+                .editing,
+                [
+                    "field": fieldTitle(field, in: form), "reference": application.reference,
+                    "current": current ?? localized(.notGiven),
+                ])
         ]
         for (offset, option) in forms.options(for: field, in: form, answers: answers, today: today).enumerated() {
             lines.append("  \(offset + 1)) \(TerminalText.escape(option))")
         }
         if field.type == .date { lines.append(TerminalText.escape(forms.strings.format(.promptDateFormat))) }
-        if field.type == .multiChoice { lines.append("Type the numbers separated by commas.") }
-        if !field.required { lines.append("Leave it empty to remove the answer.") }
-        lines.append("Type the new value, or cancel.")
+        if field.type == .multiChoice { lines.append(localized(.editNumbers)) }
+        if !field.required { lines.append(localized(.editEmpty)) }
+        lines.append(localized(.editType))
         return reply(lines)
     }
 
@@ -189,26 +186,26 @@ extension ReviewConsole {
         switch forms.parser(form, today: today).parse(line, for: field, answers: draft.answers) {
         case .failure(let failure):
             return reply([
-                "! " + TerminalText.escape(forms.strings.message(for: failure)), "Type the new value, or cancel.",
+                "! " + TerminalText.escape(forms.strings.message(for: failure)), localized(.editType),
             ])
         case .success(let value):
             guard value != draft.answers[field.id] else {
                 phase = .command
-                return reply(["That is the current answer; nothing was changed."])
+                return reply([localized(.editSame)])
             }
             phase = .editReason(draft, newValue: value)
             let shown = value.map {
                 TerminalText.escape(forms.display($0, for: field, in: form, answers: draft.answers, today: today))
             }
-            return reply(["New value: \(shown ?? "(none)")", "Why is it changed? (required; or cancel)"])
+            return reply([localized(.editNewValue, ["value": shown ?? localized(.none)]), localized(.editWhy)])
         }
     }
 
     func editReason(_ line: String, _ draft: EditDraft, _ value: AnswerValue?) throws -> ConsoleReply {
         let reason = line.trimmingCharacters(in: .whitespaces)
         if reason.lowercased() == "cancel" { return cancelEdit() }
-        guard !reason.isEmpty else { return reply(["! A reason is required (or cancel)."]) }
-        guard reason.count <= 500 else { return reply(["! Keep it under 500 characters."]) }
+        guard !reason.isEmpty else { return reply([localized(.editReasonRequired)]) }
+        guard reason.count <= 500 else { return reply([localized(.tooLongNote)]) }
         guard let form = forms.forms[draft.formID], let field = form.field(draft.fieldID) else { return cancelEdit() }
         phase = .command
         var answers = draft.answers
@@ -236,16 +233,16 @@ extension ReviewConsole {
             audit: AuditRecord(staffID: staff.id, action: .edit, reference: draft.reference, detail: field.id))
         let outcome = try database.review.apply(change, at: clock.now, hasher: .sha256)
         guard case .applied = outcome else { return reply([self.outcome(outcome, done: "")]) }
-        var lines = ["Changed \(fieldTitle(field, in: form)) of \(draft.reference)."]
+        var lines = [localized(.editChanged, ["field": fieldTitle(field, in: form), "reference": draft.reference])]
         if newState != draft.expectedState {
-            lines.append("It was approved; it is back to \(newState.rawValue) and needs approving again.")
+            lines.append(localized(.editUnapproved, ["state": newState.rawValue]))
         }
         for (hidden, _) in dropped {
-            lines.append("Removed the answer to \(fieldTitle(hidden, in: form)): the form no longer asks it.")
+            lines.append(localized(.editRemoved, ["field": fieldTitle(hidden, in: form)]))
         }
         let problems = forms.problems(kept, in: form, today: today)
         if !problems.isEmpty {
-            lines.append("Still to fix before it can be approved:")
+            lines.append(localized(.editStillToFix))
             lines += problems.map { "  \(fieldTitle($0.field, in: form)): \(TerminalText.escape($0.message))" }
         }
         return reply(lines)
@@ -253,7 +250,7 @@ extension ReviewConsole {
 
     private func cancelEdit() -> ConsoleReply {
         phase = .command
-        return reply(["Edit cancelled; nothing was changed."])
+        return reply([localized(.editCancelled)])
     }
 
     static func json(_ value: AnswerValue?) throws -> String? {

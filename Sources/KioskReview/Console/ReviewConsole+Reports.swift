@@ -23,14 +23,16 @@ extension ReviewConsole {
             states = [state]
         } else {
             return reply([
-                "Usage: list [\(ApplicationState.allCases.map(\.rawValue).joined(separator: "|"))|all] [PAGE]"
+                localized(
+                    .usage,
+                    ["usage": "list [\(ApplicationState.allCases.map(\.rawValue).joined(separator: "|"))|all] [PAGE]"])
             ])
         }
         return try listPage(states: states, name: name, page: page)
     }
 
     func more() throws -> ConsoleReply {
-        guard let last = lastList else { return reply(["Nothing to continue: type list first."]) }
+        guard let last = lastList else { return reply([localized(.nothingToContinue)]) }
         return try listPage(states: last.states, name: last.name, page: last.page + 1)
     }
 
@@ -39,29 +41,47 @@ extension ReviewConsole {
         let result = try database.review.list(states: states, limit: size, offset: (page - 1) * size)
         try audit(.list, detail: "\(name) page \(page)")
         lastList = (states, name, page)
-        guard result.total > 0 else { return reply(["No applications (\(name))."]) }
+        guard result.total > 0 else { return reply([localized(.noApplications, ["name": name])]) }
         let pages = (result.total + size - 1) / size
         guard page <= pages else {
-            return reply(["There \(pages == 1 ? "is 1 page" : "are \(pages) pages") (\(name))."])
+            return reply([
+                localized(
+                    .pageCount,
+                    [
+                        "pages": "\(pages)", "pages_phrase": pages == 1 ? "is 1 page" : "are \(pages) pages",
+                        "name": name,
+                    ])
+            ])
         }
         let twins = try database.review.sameNationalNumber(as: result.items.map(\.reference))
-        var lines = [Self.listHeader] + result.items.map { listRow($0, twins: twins[$0.reference]?.count ?? 0) }
-        if !twins.isEmpty { lines.append(Self.twinLegend) }
+        var lines = [listHeader] + result.items.map { listRow($0, twins: twins[$0.reference]?.count ?? 0) }
+        if !twins.isEmpty { lines.append(localized(.twinLegend)) }
         lines.append(
-            "Page \(page) of \(pages), \(result.total) application\(result.total == 1 ? "" : "s") (\(name))"
-                + (page < pages ? "; type more for the next page." : "."))
+            localized(
+                page < pages ? .pageLineMore : .pageLine,
+                [
+                    "page": "\(page)", "pages": "\(pages)", "total": "\(result.total)",
+                    "applications": Self.count(result.total, "application"), "name": name,
+                ]))
         return reply(lines)
     }
 
-    static let listHeader = ReviewScreen.row([
-        ("Reference", 20), ("Submitted", 16), ("Name", 22), ("State", 10), ("Same", 4),
-    ])
-    package static let twinLegend = "Same +N: N other applications held here with this RNOKPP or personal code."
+    var listHeader: String {
+        ReviewScreen.row([
+            (localized(.columnReference), 20), (localized(.columnSubmitted), 16), (localized(.columnName), 22),
+            (localized(.columnState), 10), (localized(.columnSame), 4),
+        ])
+    }
+
+    /// "1 application", "45 applications": for the English texts.
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
 
     func listRow(_ item: ReviewListItem, twins: Int) -> String {
         let name =
             item.purgedAt != nil
-            ? "(personal data purged)"
+            ? localized(.purgedName)
             : TerminalText.escape([item.surname, item.givenName].compactMap { $0 }.joined(separator: " "))
         return ReviewScreen.row([
             (TerminalText.escape(item.reference), 20), (time.minute(item.submittedAt), 16), (name, 22),
@@ -72,7 +92,7 @@ extension ReviewConsole {
     func search(_ text: String) throws -> ConsoleReply {
         let query = text.trimmingCharacters(in: .whitespaces)
         guard query.count >= 2 else {
-            return reply(["Usage: search TEXT (a reference, a surname or an RNOKPP, at least 2 characters)"])
+            return reply([localized(.searchUsage)])
         }
         let folded = Self.fold(query)
         let upper = query.uppercased()
@@ -84,15 +104,15 @@ extension ReviewConsole {
         }
         // The search text may be a surname or a national number: only the count is audited.
         try audit(.search, detail: "\(matches.count) found")
-        guard !matches.isEmpty else { return reply(["Nothing found."]) }
+        guard !matches.isEmpty else { return reply([localized(.nothingFound)]) }
         let shown = matches.prefix(50)
         let twins = try database.review.sameNationalNumber(as: shown.map(\.item.reference))
-        var lines = [Self.listHeader] + shown.map { listRow($0.item, twins: twins[$0.item.reference]?.count ?? 0) }
-        if !twins.isEmpty { lines.append(Self.twinLegend) }
+        var lines = [listHeader] + shown.map { listRow($0.item, twins: twins[$0.item.reference]?.count ?? 0) }
+        if !twins.isEmpty { lines.append(localized(.twinLegend)) }
         lines.append(
             matches.count > shown.count
-                ? "\(matches.count) found; the newest \(shown.count) are shown. Type more of the name or the number."
-                : "\(matches.count) found.")
+                ? localized(.foundSome, ["count": "\(matches.count)", "shown": "\(shown.count)"])
+                : localized(.found, ["count": "\(matches.count)"]))
         return reply(lines)
     }
 
@@ -109,7 +129,7 @@ extension ReviewConsole {
         }
         guard let application = try database.applications.find(reference: reference) else {
             try audit(.show, reference: reference, detail: "not found")
-            return reply(["No application \(reference)."])
+            return reply([localized(.noApplication, ["reference": reference])])
         }
         try audit(.show, reference: reference)
         let history = try application.id.map { try database.review.history(applicationID: $0) } ?? []
@@ -125,8 +145,8 @@ extension ReviewConsole {
         let statistics = try database.review.statistics(windowStart: windowStart, todayStart: todayStart)
         var lines = [
             ReviewScreen.row([
-                ("Applications", 20), (ReviewScreen.right("submitted today", 16), 16),
-                (ReviewScreen.right("all", 8), 8),
+                (localized(.statsApplications), 20), (ReviewScreen.right(localized(.statsToday), 16), 16),
+                (ReviewScreen.right(localized(.statsAll), 8), 8),
             ])
         ]
         for state in ApplicationState.allCases {
@@ -141,13 +161,19 @@ extension ReviewConsole {
         let today = statistics.recentByState.values.reduce(0, +)
         lines.append(
             ReviewScreen.row([
-                ("  total", 20), (ReviewScreen.right("\(today)", 16), 16), (ReviewScreen.right("\(total)", 8), 8),
+                ("  " + localized(.statsTotal), 20), (ReviewScreen.right("\(today)", 16), 16),
+                (ReviewScreen.right("\(total)", 8), 8),
             ]))
         let decisions = statistics.recentDecisions
         lines.append(
-            "Decided today: \(decisions[.approve] ?? 0) approved, \(decisions[.reject] ?? 0) rejected, "
-                + "\(decisions[.issue] ?? 0) issues, \(decisions[.edit] ?? 0) edits, \(decisions[.note] ?? 0) notes.")
-        lines += ["", "Submitted per day, last \(days) days:"]
+            localized(
+                .statsDecided,
+                [
+                    "approved": "\(decisions[.approve] ?? 0)", "rejected": "\(decisions[.reject] ?? 0)",
+                    "issues": "\(decisions[.issue] ?? 0)", "edits": "\(decisions[.edit] ?? 0)",
+                    "notes": "\(decisions[.note] ?? 0)",
+                ]))
+        lines += ["", localized(.statsPerDay, ["days": "\(days)"])]
         var counts = [Int](repeating: 0, count: days)
         for date in statistics.submissions {
             let day = time.calendar.dateComponents([.day], from: windowStart, to: time.startOfDay(date)).day ?? -1
@@ -160,21 +186,28 @@ extension ReviewConsole {
 
     func outbox() throws -> ConsoleReply {
         let summary = try database.review.outbox()
-        var lines = ["Approved, not yet sealed into a batch: \(summary.approvedNotBatched)"]
-        lines.append("Batches waiting for headquarters: \(summary.waiting.count)")
+        var lines = [localized(.outboxApproved, ["count": "\(summary.approvedNotBatched)"])]
+        lines.append(localized(.outboxWaiting, ["count": "\(summary.waiting.count)"]))
         for batch in summary.waiting.prefix(20) {
             lines.append(
-                "  batch \(batch.sequence)  sealed \(time.minute(batch.createdAt))  \(batch.count) application\(batch.count == 1 ? "" : "s")"
-            )
+                localized(
+                    .outboxBatch,
+                    [
+                        "sequence": "\(batch.sequence)", "sealed": time.minute(batch.createdAt),
+                        "count": "\(batch.count)",
+                        "applications": Self.count(batch.count, "application"),
+                    ]))
         }
-        if summary.waiting.count > 20 { lines.append("  … and \(summary.waiting.count - 20) more") }
+        if summary.waiting.count > 20 {
+            lines.append(localized(.outboxMore, ["count": "\(summary.waiting.count - 20)"]))
+        }
         lines.append(
-            "Delivered batches: \(summary.deliveredBatches)"
-                + (summary.lastDeliveredAt.map { " (last receipt \(time.minute($0)))" } ?? ""))
+            localized(.outboxDelivered, ["count": "\(summary.deliveredBatches)"])
+                + (summary.lastDeliveredAt.map { localized(.outboxLastReceipt, ["time": time.minute($0)]) } ?? ""))
         if let error = summary.lastError {
-            lines.append("Last upload error: \(TerminalText.escape(ReviewScreen.cut(error, 300)))")
+            lines.append(localized(.outboxLastError, ["error": TerminalText.escape(ReviewScreen.cut(error, 300))]))
         } else {
-            lines.append("No upload error recorded.")
+            lines.append(localized(.outboxNoError))
         }
         return reply(lines)
     }

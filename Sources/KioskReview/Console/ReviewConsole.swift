@@ -64,18 +64,22 @@ package final class ReviewConsole {
         self.time = ReviewTime(timeZone: settings.timeZone)
     }
 
-    static let staffIDPrompt = "Staff ID: "
-    static let passwordPrompt = "Password: "
+    /// A console text in the console's language (`kiosk review --lang`, default from the config).
+    package func localized(_ key: InterfaceStrings.ConsoleKey, _ arguments: [String: String] = [:]) -> String {
+        forms.strings.format(key, arguments)
+    }
+
+    var staffIDPrompt: String { localized(.promptStaffID) }
+    var passwordPrompt: String { localized(.promptPassword) }
+    /// The command prompt, and the commands themselves, stay English in every language.
     static let commandPrompt = "review> "
-    package static let loginFailed =
-        "Login failed. Check the staff ID and the password. After failures in a row an account waits longer before each new try (at most 15 minutes)."
 
     // MARK: - Input
 
     /// The first screen.
     package func start() -> ConsoleReply {
         ConsoleReply(
-            lines: ["Staff review console. Log in with your staff ID and password."], prompt: Self.staffIDPrompt)
+            lines: [localized(.welcome)], prompt: staffIDPrompt)
     }
 
     /// When the caller should give up waiting for a line and call `inputTimedOut()`; nil to wait for ever.
@@ -95,13 +99,13 @@ package final class ReviewConsole {
         switch phase {
         case .staffID:
             let id = line.trimmingCharacters(in: .whitespaces).lowercased()
-            guard !id.isEmpty else { return ConsoleReply(prompt: Self.staffIDPrompt) }
+            guard !id.isEmpty else { return ConsoleReply(prompt: staffIDPrompt) }
             phase = .password(id: id, askedAt: now)
-            return ConsoleReply(prompt: Self.passwordPrompt, hidesInput: true)
+            return ConsoleReply(prompt: passwordPrompt, hidesInput: true)
         case .password(let id, let askedAt):
             if now >= askedAt + settings.policy.idleTimeout.timeInterval {
                 phase = .staffID
-                return ConsoleReply(lines: ["Too slow; start again."], prompt: Self.staffIDPrompt)
+                return ConsoleReply(lines: [localized(.tooSlow)], prompt: staffIDPrompt)
             }
             return logIn(id: id, password: line, at: now)
         case .command, .editValue, .editReason:
@@ -112,13 +116,19 @@ package final class ReviewConsole {
     }
 
     /// A line the reader refused (too long, control keys, invalid UTF-8).
-    package func refused(_ reason: String) -> ConsoleReply {
-        let note = "! That line was refused: \(reason). Type it again."
+    package func refused(_ rejection: LineRejection) -> ConsoleReply {
+        let reason =
+            switch rejection {
+            case .tooLong(let limit): localized(.reasonTooLong, ["limit": "\(limit)"])
+            case .invalidUTF8: localized(.reasonInvalidUTF8)
+            case .controlCharacter: localized(.reasonControl)
+            }
+        let note = localized(.lineRefused, ["reason": reason])
         switch phase {
-        case .staffID: return ConsoleReply(lines: [note], prompt: Self.staffIDPrompt)
+        case .staffID: return ConsoleReply(lines: [note], prompt: staffIDPrompt)
         case .password:
             phase = .staffID
-            return ConsoleReply(lines: [note], prompt: Self.staffIDPrompt)
+            return ConsoleReply(lines: [note], prompt: staffIDPrompt)
         case .command, .editValue, .editReason:
             if let ended = endSessionIfOver(at: clock.now) { return ended }
             return ConsoleReply(lines: [note], prompt: currentPrompt)
@@ -130,7 +140,7 @@ package final class ReviewConsole {
         let now = clock.now
         if case .password(_, let askedAt) = phase, now >= askedAt + settings.policy.idleTimeout.timeInterval {
             phase = .staffID
-            return ConsoleReply(lines: ["", "Too slow; start again."], prompt: Self.staffIDPrompt)
+            return ConsoleReply(lines: ["", localized(.tooSlow)], prompt: staffIDPrompt)
         }
         if let ended = endSessionIfOver(at: now) { return ended }
         return ConsoleReply(prompt: currentPrompt)
@@ -148,11 +158,11 @@ package final class ReviewConsole {
 
     var currentPrompt: String {
         switch phase {
-        case .staffID: Self.staffIDPrompt
-        case .password: Self.passwordPrompt
+        case .staffID: staffIDPrompt
+        case .password: passwordPrompt
         case .command: Self.commandPrompt
-        case .editValue: "new value> "
-        case .editReason: "reason> "
+        case .editValue: localized(.promptNewValue)
+        case .editReason: localized(.promptReason)
         }
     }
 
@@ -164,7 +174,7 @@ package final class ReviewConsole {
         do {
             outcome = try authenticator.logIn(id: id, password: password, at: now)
         } catch {
-            return ConsoleReply(lines: ["! " + Self.failureMessage(error)], prompt: Self.staffIDPrompt)
+            return ConsoleReply(lines: ["! " + failureMessage(error)], prompt: staffIDPrompt)
         }
         switch outcome {
         case .success(let account):
@@ -172,11 +182,16 @@ package final class ReviewConsole {
             phase = .command
             return ConsoleReply(
                 lines: [
-                    "Logged in as \(TerminalText.escape(account.name)) (\(TerminalText.escape(account.id)), \(account.role.rawValue)).",
-                    "Type help for the commands, logout when you leave the desk.",
+                    localized(
+                        .loggedIn,
+                        [
+                            "name": TerminalText.escape(account.name), "id": TerminalText.escape(account.id),
+                            "role": account.role.rawValue,
+                        ]),
+                    localized(.loggedInHint),
                 ], prompt: Self.commandPrompt)
         case .failure(let delay):
-            return ConsoleReply(lines: [Self.loginFailed], pause: delay, prompt: Self.staffIDPrompt)
+            return ConsoleReply(lines: [localized(.loginFailed)], pause: delay, prompt: staffIDPrompt)
         }
     }
 
@@ -192,17 +207,26 @@ package final class ReviewConsole {
         if now >= current.startedAt + settings.policy.sessionLifetime.timeInterval {
             return endSession(
                 reason: "lifetime",
-                message: "The session reached its \(Self.hours(settings.policy.sessionLifetime)) limit. Log in again.")
+                message: localized(
+                    .sessionLifetime,
+                    [
+                        "limit": Self.hours(settings.policy.sessionLifetime),
+                        "seconds": "\(settings.policy.sessionLifetime.components.seconds)",
+                    ]))
         }
         if now >= current.lastInputAt + settings.policy.idleTimeout.timeInterval {
             return endSession(
                 reason: "idle",
-                message:
-                    "The session ended after \(Self.minutes(settings.policy.idleTimeout)) without input. Log in again.")
+                message: localized(
+                    .sessionIdle,
+                    [
+                        "duration": Self.minutes(settings.policy.idleTimeout),
+                        "seconds": "\(settings.policy.idleTimeout.components.seconds)",
+                    ]))
         }
         if let account = try? database.staff.account(id: current.account.id) {
             if account.disabledAt != nil {
-                return endSession(reason: "disabled", message: "This account was disabled; the session ended.")
+                return endSession(reason: "disabled", message: localized(.sessionDisabled))
             }
             session?.account = account
         }
@@ -221,8 +245,8 @@ package final class ReviewConsole {
         lastList = nil
         return ConsoleReply(
             clearsScreen: true,
-            lines: (message.map { [$0] } ?? []) + ["Staff review console. Log in with your staff ID and password."],
-            prompt: Self.staffIDPrompt)
+            lines: (message.map { [$0] } ?? []) + [localized(.welcome)],
+            prompt: staffIDPrompt)
     }
 
     /// Runs a command; a database problem becomes a message and the console goes on.
@@ -231,18 +255,19 @@ package final class ReviewConsole {
             return try body()
         } catch {
             phase = session == nil ? .staffID : .command
-            return ConsoleReply(lines: ["! " + Self.failureMessage(error)], prompt: currentPrompt)
+            return ConsoleReply(lines: ["! " + failureMessage(error)], prompt: currentPrompt)
         }
     }
 
     /// What a person is told when the store fails: what happened and what to do, no SQL, no data.
-    static func failureMessage(_ error: any Error) -> String {
+    func failureMessage(_ error: any Error) -> String {
         if let error = error as? StaffError { return error.description }
         if let error = error as? StoreError, error.code == .malformedRow { return "\(error)." }
-        if let error = error as? StoreError { return "The database cannot be used: \(error). Nothing was changed." }
-        return "The database is busy or unavailable; nothing was changed. Try the command again in a moment."
+        if let error = error as? StoreError { return localized(.databaseUnusable, ["problem": "\(error)"]) }
+        return localized(.databaseBusy)
     }
 
+    /// English phrases for the English texts ("5 minutes", "8-hour"); the others take seconds.
     static func minutes(_ duration: Duration) -> String {
         let seconds = Int(duration.components.seconds)
         return seconds % 60 == 0 ? "\(seconds / 60) minute\(seconds == 60 ? "" : "s")" : "\(seconds) seconds"

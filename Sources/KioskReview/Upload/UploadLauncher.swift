@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 import KioskTerminal
 
 /// Runs the uploader (`kiosk upload`) as a child process for a supervisor's `upload`, and
@@ -31,13 +32,11 @@ package struct UploadLauncher: Sendable {
         package let lines: [String]
     }
 
-    static let unavailable =
-        "Uploading is not available in this build (there is no kiosk upload command yet); the batches wait in the outbox."
-
-    /// Runs the child to the end; at most the last 40 lines of its output are kept.
-    package func run() -> Result {
-        guard isAvailable else { return Result(status: nil, lines: [Self.unavailable]) }
-        if let requestFile { return request(requestFile) }
+    /// Runs the child to the end; at most the last 40 lines of its output are kept. The
+    /// console's own lines are in the language of `strings`.
+    package func run(strings: InterfaceStrings) -> Result {
+        guard isAvailable else { return Result(status: nil, lines: [strings.format(.uploadNotInBuild)]) }
+        if let requestFile { return request(requestFile, strings: strings) }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -50,7 +49,7 @@ package struct UploadLauncher: Sendable {
         } catch {
             return Result(
                 status: nil,
-                lines: ["! The uploader could not be started: \(TerminalText.escape(error.localizedDescription))"])
+                lines: [strings.format(.uploadNotStarted, ["error": TerminalText.escape(error.localizedDescription)])])
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -59,39 +58,32 @@ package struct UploadLauncher: Sendable {
         // An executable without the subcommand refuses the word (ArgumentParser's usage error, 64).
         if status == 64 && text.contains("upload") && (text.contains("Unexpected argument") || text.contains("Unknown"))
         {
-            return Result(status: status, lines: [Self.unavailable])
+            return Result(status: status, lines: [strings.format(.uploadNotInBuild)])
         }
         let printed = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .filter { !$0.isEmpty }.suffix(40).map { "  " + TerminalText.escape($0) }
         let summary: String
         switch status {
-        case 0: summary = "Upload finished."
-        case 75:
-            summary = "! Headquarters cannot be reached now; the batches stay in the outbox and go with a later upload."
-        default:
-            summary =
-                "! The upload ended with status \(status); the batches stay in the outbox. See outbox for the last error."
+        case 0: summary = strings.format(.uploadFinished)
+        case 75: summary = strings.format(.uploadUnreachable)
+        default: summary = strings.format(.uploadFailed, ["status": "\(status)"])
         }
         return Result(status: status, lines: printed + [summary])
     }
 
     /// Writes the request for the upload service: the time, so that each request changes the
     /// file (`kiosk-upload.path` starts the service on every change).
-    private func request(_ file: URL) -> Result {
+    private func request(_ file: URL, strings: InterfaceStrings) -> Result {
         let written = Data("\(Date().timeIntervalSince1970)\n".utf8)
         do {
             try written.write(to: file)
         } catch {
             return Result(
                 status: nil,
-                lines: [
-                    "! The upload could not be requested (\(TerminalText.escape(file.path))); the batches stay in the outbox."
-                ])
+                lines: [strings.format(.uploadRequestFailed, ["file": TerminalText.escape(file.path)])])
         }
         return Result(
             status: 0,
-            lines: [
-                "Upload requested: the upload service sends the batches now. Type outbox in a minute to see how it went."
-            ])
+            lines: [strings.format(.uploadRequested)])
     }
 }

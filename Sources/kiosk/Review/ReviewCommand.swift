@@ -18,8 +18,11 @@ struct ReviewCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "The language of field labels, choices and validation messages (uk, en or lt).")
-    var lang: Language = .en
+    @Option(
+        help: ArgumentHelp(
+            "The console's language: its texts, field labels, choices and validation messages (uk, en or lt).",
+            discussion: "Default: staff_language in the configuration, else en. Commands are typed in English."))
+    var lang: Language?
 
     // For tests only: these can shorten the limits, never lengthen them.
     @Option(name: .customLong("login-delay-ms"), help: .private)
@@ -46,8 +49,9 @@ struct ReviewCommand: AsyncParsableCommand {
     func run() async throws {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
         let context = try data.context()
-        guard let strings = context.resources.strings[lang] else {
-            throw ValidationError("there are no interface strings for \(lang.rawValue)")
+        let language = lang ?? context.config.consoleLanguage
+        guard let strings = context.resources.strings[language] else {
+            throw ValidationError("there are no interface strings for \(language.rawValue)")
         }
         let forms = ReviewForms(
             forms: context.resources.forms.values.map(\.definition), catalog: context.resources.catalog,
