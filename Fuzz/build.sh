@@ -11,7 +11,7 @@ out="${1:-Fuzz/.build}"
 mkdir -p "$out"
 optimize="${FUZZ_OPTIMIZE:--O}"
 flags=(-parse-as-library -swift-version 6 "$optimize" -gline-tables-only -sanitize=fuzzer,address
-    -enable-upcoming-feature ExistentialAny -package-name kiosk -use-ld=lld -I "$out" -I Sources/COpenSSL -L "$out")
+    -enable-upcoming-feature ExistentialAny -package-name kiosk -use-ld=lld -I "$out" -I Sources/COpenSSL -I Sources/CIDN2 -L "$out")
 
 # module  dependencies (static libraries to link after it)
 library() {
@@ -40,8 +40,8 @@ library KioskCrypto
 library KioskBatch
 library KioskTerminal
 
-harness line_reader -lKioskTerminal -lKioskCore -lKioskSupport
-harness validators -lKioskCore -lKioskSupport
-harness form_loader -lKioskCore -lKioskSupport
-harness batch_archive -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto
-harness batch_manifest -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto
+harness line_reader -lKioskTerminal -lKioskCore -lKioskSupport -lidn2
+harness validators -lKioskCore -lKioskSupport -lidn2
+harness form_loader -lKioskCore -lKioskSupport -lidn2
+harness batch_archive -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto -lidn2
+harness batch_manifest -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto -lidn2

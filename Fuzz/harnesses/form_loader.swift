@@ -19,6 +19,15 @@ private let catalog: UnitCatalog = {
     }
 }()
 
+private let numbers: MobileNumberPlan = {
+    do {
+        return try DefinitionLoader.mobileNumberPlan(
+            from: Data(contentsOf: kioskDir.appendingPathComponent("phone-numbers.json")), file: "phone-numbers.json")
+    } catch {
+        fatalError("cannot load phone-numbers.json: \(error)")
+    }
+}()
+
 private let strings: [Language: InterfaceStrings] = {
     var strings: [Language: InterfaceStrings] = [:]
     for language in Language.allCases {
@@ -57,7 +66,8 @@ public func fuzzFormLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for language in form.languages {
         guard let texts = strings[language] else { continue }
         var session = FormSession(
-            form: form, catalog: catalog, strings: texts, today: CalendarDate(year: 2026, month: 11, day: 27)!)
+            form: form, catalog: catalog, numbers: numbers, strings: texts,
+            today: CalendarDate(year: 2026, month: 11, day: 27)!)
         var step = session.start()
         for line in script {
             if case .submit = step { break }

@@ -14,6 +14,7 @@ private let kioskDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 private struct Loaded {
     let forms: [FormDefinition]
     let catalog: UnitCatalog
+    let numbers: MobileNumberPlan
     let strings: [Language: InterfaceStrings]
 }
 
@@ -21,6 +22,8 @@ private let loaded: Loaded = {
     do {
         let catalog = try DefinitionLoader.catalog(
             from: Data(contentsOf: kioskDir.appendingPathComponent("units.json")), file: "units.json")
+        let numbers = try DefinitionLoader.mobileNumberPlan(
+            from: Data(contentsOf: kioskDir.appendingPathComponent("phone-numbers.json")), file: "phone-numbers.json")
         var strings: [Language: InterfaceStrings] = [:]
         for language in Language.allCases {
             let file = "strings/\(language.rawValue).json"
@@ -32,7 +35,7 @@ private let loaded: Loaded = {
                 from: Data(contentsOf: kioskDir.appendingPathComponent("forms/\(id).json")), file: "forms/\(id).json",
                 catalog: catalog)
         }
-        return Loaded(forms: forms, catalog: catalog, strings: strings)
+        return Loaded(forms: forms, catalog: catalog, numbers: numbers, strings: strings)
     } catch {
         fatalError("cannot load \(kioskDir.path): \(error)")
     }
@@ -52,10 +55,10 @@ private func validators(_ text: String) {
     stable("PersonName", text) { t throws(ValidationFailure) in try PersonName.normalize(t, maxLength: 60) }
     stable("EmailAddress", text) { t throws(ValidationFailure) in try EmailAddress.normalize(t) }
     stable("PhoneNumber UA", text) { t throws(ValidationFailure) in
-        try PhoneNumber.normalize(t, allowedCountries: ["UA"], defaultCountry: "UA")
+        try PhoneNumber.normalize(t, plan: loaded.numbers, allowedCountries: ["UA"], defaultCountry: "UA")
     }
     stable("PhoneNumber UA+LT", text) { t throws(ValidationFailure) in
-        try PhoneNumber.normalize(t, allowedCountries: ["UA", "LT"], defaultCountry: "LT")
+        try PhoneNumber.normalize(t, plan: loaded.numbers, allowedCountries: ["UA", "LT"], defaultCountry: "LT")
     }
     stable("ID card", text) { t throws(ValidationFailure) in try UkrainianDocumentNumber.normalize(t, kind: .idCard) }
     stable("passport", text) { t throws(ValidationFailure) in
@@ -76,7 +79,8 @@ private func validators(_ text: String) {
 
 private func flow(_ lines: [String], form: FormDefinition, language: Language) {
     guard let strings = loaded.strings[language] else { return }
-    var session = FormSession(form: form, catalog: loaded.catalog, strings: strings, today: today)
+    var session = FormSession(
+        form: form, catalog: loaded.catalog, numbers: loaded.numbers, strings: strings, today: today)
     var step = session.start()
     var storeFailures = 0
     for line in lines.prefix(400) {
