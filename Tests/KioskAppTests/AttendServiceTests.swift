@@ -60,6 +60,27 @@ struct AttendServiceTests {
         #expect(output.text.contains(reference))
     }
 
+    @Test func theNextPersonWithAKnownRNOKPPIsToldNothingAboutIt() throws {
+        // Given one application stored, and the same person applying again
+        let clock = TestClock(now: Date(timeIntervalSince1970: 1_798_000_000))
+        let first = ScreenRecorder()
+        var attend = try service(ScriptInput(Self.application.map { .line($0) }), first, clock)
+        try attend.run()
+        let second = ScreenRecorder()
+        attend = try service(ScriptInput(Self.application.map { .line($0) }), second, clock)
+        try attend.run()
+
+        // Then both are stored, and the second screen is the first one but for the reference
+        let database = try context.folder.openDatabase()
+        #expect(try database.applications.countsByState()[.submitted] == 2)
+        let one = ReferenceNumber(center: "DEMO01", year: 2026, serial: 1).description
+        let two = ReferenceNumber(center: "DEMO01", year: 2026, serial: 2).description
+        #expect(second.text.contains(two))
+        #expect(second.text.replacingOccurrences(of: two, with: one) == first.text)
+        // While the review console sees the pair
+        #expect(try database.review.sameNationalNumber(as: [two])[two]?.map(\.reference) == [one])
+    }
+
     @Test func anIdleTimeoutDropsTheDraftWithoutWaitingAndStoresNothing() throws {
         // Given an applicant who answers three questions and walks away
         let input = ScriptInput(Self.application.prefix(4).map { .line($0) } + [.timeout])
