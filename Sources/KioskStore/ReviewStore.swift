@@ -38,14 +38,13 @@ extension ReviewStore {
                     SELECT reference, state, submitted_at, purged_at,
                         json_extract(answers, '$.surname') AS surname,
                         json_extract(answers, '$.given_name') AS given_name,
-                        json_extract(answers, '$.rnokpp') AS rnokpp,
-                        json_extract(answers, '$.personal_code') AS personal_code
+                        \(AppDatabase.nationalNumber("")) AS national_number
                     FROM application ORDER BY submitted_at DESC, id DESC
                     """
             ).map { row in
                 ReviewSearchRow(
                     item: Self.listItem(row),
-                    nationalNumbers: [row["rnokpp"] as String?, row["personal_code"] as String?].compactMap { $0 })
+                    nationalNumber: row["national_number"])
             }
         }
     }

@@ -4,9 +4,9 @@ import KioskCore
 ///
 /// Every text that comes from a file or from the applicant goes through
 /// `TerminalText.escape`, so nothing stored or typed can move the cursor or change the
-/// terminal. Lines are wrapped at word boundaries to the terminal's width, and on a terminal
-/// too short for a long choice list the options are laid out in columns so the question and
-/// the prompt stay on the screen. Pure: the caller writes the lines.
+/// terminal. On a terminal too short for a long choice list the options are laid out in
+/// columns so the question and the prompt stay on the screen. Pure: the caller wraps the lines
+/// to the terminal's width (`LineWrapper`) and writes them.
 public struct AttendScreen: Sendable {
     public let strings: InterfaceStrings
     /// The screen laid out for; a pipe or serial line without a size gets 80 columns.
@@ -31,10 +31,6 @@ public struct AttendScreen: Sendable {
     }
 
     public func lines(for step: FormStep) -> [String] {
-        LineWrapper.wrap(unwrappedLines(for: step), width: size.columns)
-    }
-
-    private func unwrappedLines(for step: FormStep) -> [String] {
         switch step {
         case .ask(let question): lines(for: question)
         case .review(let sheet): lines(for: sheet)

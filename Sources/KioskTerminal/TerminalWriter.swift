@@ -23,6 +23,11 @@ public struct TerminalWriter: Sendable {
         self.isTerminal = TerminalControl.isTerminal(fileDescriptor)
     }
 
+    /// The terminal's size now (it may change between screens); 80 columns on a pipe.
+    public var size: TerminalSize {
+        isTerminal ? TerminalSize.of(fileDescriptor) : .fallback
+    }
+
     /// Writes all of `text` as UTF-8.
     /// - Throws: `TerminalError` (EPIPE, EIO, ...) when the output is gone.
     public func write(_ text: String) throws {

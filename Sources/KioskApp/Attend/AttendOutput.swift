@@ -16,6 +16,4 @@ extension AttendOutput {
     }
 }
 
-extension TerminalWriter: AttendOutput {
-    package var size: TerminalSize { isTerminal ? TerminalSize.of(fileDescriptor) : .fallback }
-}
+extension TerminalWriter: AttendOutput {}

@@ -55,9 +55,7 @@ package struct ReviewLoop {
         if reply.clearsScreen { try writer.clearScreen() }
         if !reply.lines.isEmpty {
             // Wrapped between words to the terminal's width now, so no answer is cut mid-word.
-            let width =
-                writer.isTerminal ? TerminalSize.of(writer.fileDescriptor).columns : TerminalSize.fallback.columns
-            try writer.write(LineWrapper.wrap(reply.lines, width: width).map { $0 + "\n" }.joined())
+            try writer.write(LineWrapper.wrap(reply.lines, width: writer.size.columns).map { $0 + "\n" }.joined())
         }
         if reply.pause > .zero {
             Thread.sleep(forTimeInterval: reply.pause.seconds)

@@ -32,9 +32,7 @@ final class UploadGate: Sendable {
             if state.perCenter[center, default: 0] >= limits.perCenter {
                 return "\(center) already has \(limits.perCenter) uploads in progress; try again later"
             }
-            if state.bytes + declaredBytes > limits.incomingBytes {
-                return "uploads in progress fill the space headquarters keeps for them; try again later"
-            }
+            if state.bytes + declaredBytes > limits.incomingBytes { return Self.incomingFull }
             state.total += 1
             state.perCenter[center, default: 0] += 1
             state.bytes += declaredBytes
@@ -43,6 +41,8 @@ final class UploadGate: Sendable {
         if let refusal { throw IntakeError(.busy, refusal) }
         return UploadPass(gate: self, center: center, reserved: declaredBytes)
     }
+
+    static let incomingFull = "uploads in progress fill the space headquarters keeps for them; try again later"
 
     /// Reserves `extra` more bytes of `incoming/`; false when that would go over the limit.
     fileprivate func reserve(_ extra: Int) -> Bool {
@@ -86,10 +86,7 @@ final class UploadPass: Sendable {
             held.bytes = total
             return true
         }
-        guard covered else {
-            throw IntakeError(
-                .busy, "uploads in progress fill the space headquarters keeps for them; try again later")
-        }
+        guard covered else { throw IntakeError(.busy, UploadGate.incomingFull) }
     }
 
     /// Gives the place and the reserved bytes back; once.

@@ -100,7 +100,7 @@ extension ReviewConsole {
         let matches = try database.review.searchRows().filter { row in
             row.item.reference.contains(upper)
                 || (row.item.surname.map { Self.fold($0).hasPrefix(folded) } ?? false)
-                || (isNumber && row.nationalNumbers.contains(query))
+                || (isNumber && row.nationalNumber == query)
         }
         // The search text may be a surname or a national number: only the count is audited.
         try audit(.search, detail: "\(matches.count) found")

@@ -18,10 +18,10 @@ package struct ReviewListPage: Sendable, Hashable {
     package let total: Int
 }
 
-/// A list item with the national numbers (RNOKPP, Lithuanian personal code) staff search by.
+/// A list item with the national number (RNOKPP or Lithuanian personal code) staff search by.
 package struct ReviewSearchRow: Sendable, Hashable {
     package let item: ReviewListItem
-    package let nationalNumbers: [String]
+    package let nationalNumber: String?
 }
 
 /// Another application held with the same national number as the one shown.
