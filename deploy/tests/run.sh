@@ -27,7 +27,7 @@ declare -A shellcheck_exclude=(
 )
 
 fail() {
-    echo "FAIL: $*" >&2
+    echo "FAIL (deploy $case_name): $*" >&2
     exit 1
 }
 
@@ -302,16 +302,20 @@ client-cert)
         --tls-key "$work/server.key" --client-ca "$pki/centers-ca.pem" >"$work/serve.out" 2>&1 &
     server=$!
     trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-    for _ in $(seq 100); do
+    # Up to 60 s: under the whole test suite on two cores a debug build starts slowly.
+    for _ in $(seq 600); do
         grep -q 'listening on' "$work/serve.out" && break
+        kill -0 "$server" 2>/dev/null || fail "kiosk-hq serve exited: $(cat "$work/serve.out")"
         sleep 0.1
     done
     url=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' "$work/serve.out")
-    [ -n "$url" ] || fail "kiosk-hq did not start: $(cat "$work/serve.out")"
-    health=$(curl -sS --cacert "$work/server-ca.pem" --cert "$pki/KYIV03.pem" --key "$pki/KYIV03.key.pem" \
-        "$url/health") || fail "curl with KYIV03's certificate failed"
+    [ -n "$url" ] || fail "kiosk-hq did not start within 60 s: $(cat "$work/serve.out")"
+    # Loopback, never through a proxy a CI machine may set in the environment.
+    local_curl=(curl -sS --noproxy '*' --max-time 60 --cacert "$work/server-ca.pem")
+    health=$("${local_curl[@]}" --cert "$pki/KYIV03.pem" --key "$pki/KYIV03.key.pem" "$url/health" 2>&1) ||
+        fail "curl with KYIV03's certificate failed: $health; kiosk-hq printed: $(cat "$work/serve.out")"
     [ "$health" = '{"status":"ok"}' ] || fail "health with KYIV03's certificate: $health"
-    if curl -sS --cacert "$work/server-ca.pem" "$url/health" >/dev/null 2>&1; then
+    if "${local_curl[@]}" "$url/health" >/dev/null 2>&1; then
         fail "kiosk-hq answered a client without a certificate"
     fi
     ok "kiosk-hq --client-ca: answers over mTLS with KYIV03's certificate, refuses a client without one"
