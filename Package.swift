@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // Support: the infrastructure every target uses, written once (durable files, locks,
@@ -36,9 +37,14 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "KioskCrypto", dependencies: ["COpenSSL", "KioskSupport"], swiftSettings: swiftSettings),
+        // Records sealed to headquarters' X25519 key with HPKE (RFC 9180), through swift-crypto.
+        .target(
+            name: "KioskSeal", dependencies: ["KioskCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         // The signed batch format: manifest, records, tar writer and strict reader, verifier.
         .target(
-            name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings
+            name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto", "KioskSeal", "KioskSupport"],
+            swiftSettings: swiftSettings
         ),
         // Opening SQLite files the one way both databases need: checked, WAL, synchronous=FULL.
         .target(
@@ -136,8 +142,14 @@ let package = Package(
         .testTarget(name: "KioskSupportTests", dependencies: ["KioskSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto", "KioskSupport"],
+            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto", "KioskSeal", "KioskSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskSealTests",
+            dependencies: [
+                "KioskSeal", "KioskCrypto", "KioskTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["rfc9180-a.2.1.json"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskCryptoTests", dependencies: ["KioskCrypto", "KioskSupport", "KioskTestSupport"],
             swiftSettings: swiftSettings),

@@ -8,18 +8,20 @@ public struct BatchError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
         /// The tar structure is wrong: entries, headers, padding, or a records line that is not a record.
         case malformedArchive
-        /// `manifest.json` is not a valid, canonical `kiosk-batch/1` manifest.
+        /// `manifest.json` is not a valid, canonical `kiosk-batch/2` (or `/1`) manifest.
         case malformedManifest
         /// `manifest.sig` does not verify over the manifest bytes.
         case badSignature
         /// The manifest names a different signing key than the one used to verify.
         case wrongKey
-        /// The SHA-256 of `records.jsonl` differs from the manifest's `records_sha256`.
+        /// The SHA-256 of the records entry differs from the manifest's `records_sha256`.
         case digestMismatch
         /// The number of records differs from the manifest's `count`.
         case countMismatch
         /// The records' reference numbers differ from the manifest's `references`.
         case referencesMismatch
+        /// The sealed records do not open: another key, or changed bytes.
+        case cannotOpen
         /// The batch does not follow the previous batch of its center.
         case brokenChain
         /// Something is bigger than the reader's limits; nothing that size was allocated.

@@ -38,8 +38,20 @@ extension BatchManifest {
     /// own center, and unique.
     public func validate() throws(BatchError) {
         func fail(_ message: String) -> BatchError { BatchError(.malformedManifest, "manifest.json: " + message) }
-        guard format == Self.formatName else {
-            throw fail("format is \(DisplayText.quoted(format)), expected \"\(Self.formatName)\"")
+        guard format == Self.sealedFormat || format == Self.plainFormat else {
+            throw fail(
+                "format is \(DisplayText.quoted(format)), expected \"\(Self.sealedFormat)\" (or \"\(Self.plainFormat)\")")
+        }
+        if isSealed {
+            guard let sealingKeyFingerprint else {
+                throw fail("sealing_key_fingerprint is missing; a \(Self.sealedFormat) batch names the key it is sealed to")
+            }
+            guard Hex.isSHA256(sealingKeyFingerprint) else {
+                throw fail(
+                    "sealing_key_fingerprint \(DisplayText.quoted(sealingKeyFingerprint)) is not 64 lower-case hex digits")
+            }
+        } else if sealingKeyFingerprint != nil {
+            throw fail("sealing_key_fingerprint is set, but a \(Self.plainFormat) batch is not sealed")
         }
         guard CenterCode.isValid(center) else {
             throw fail("center \(DisplayText.quoted(center)) is not 2 to 12 upper-case ASCII letters or digits")
@@ -80,7 +92,7 @@ extension BatchManifest {
         }
     }
 
-    /// Decodes the nine fields and refuses any other key, so a misspelt or smuggled field is an error.
+    /// Decodes the fields (`sealing_key_fingerprint` only in format 2) and refuses any other key, so a misspelt or smuggled field is an error.
     public init(from decoder: any Decoder) throws {
         do {
             try StrictKeys.check(decoder, allowed: CodingKeys.self, file: "manifest.json")
@@ -103,9 +115,10 @@ extension BatchManifest {
         count = try container.decode(Int.self, forKey: .count)
         recordsSHA256 = try container.decode(String.self, forKey: .recordsSHA256)
         references = try container.decode([String].self, forKey: .references)
+        sealingKeyFingerprint = try container.decodeIfPresent(String.self, forKey: .sealingKeyFingerprint)
     }
 
-    /// Encodes all nine fields, `previous` as null when absent; `encoded()` is the canonical form.
+    /// Encodes the fields, `previous` as null when absent; `encoded()` is the canonical form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(format, forKey: .format)
@@ -117,6 +130,7 @@ extension BatchManifest {
         try container.encode(count, forKey: .count)
         try container.encode(recordsSHA256, forKey: .recordsSHA256)
         try container.encode(references, forKey: .references)
+        try container.encodeIfPresent(sealingKeyFingerprint, forKey: .sealingKeyFingerprint)
     }
 
     /// Words a `DecodingError` as the field that is wrong and what it should be.

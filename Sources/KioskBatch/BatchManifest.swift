@@ -7,10 +7,15 @@ import KioskSupport
 /// Headquarters trusts a batch only through this file: the signature covers its exact bytes, so
 /// those bytes are produced by `encoded()` alone and `decode(_:)` accepts nothing but them.
 public struct BatchManifest: Codable, Equatable, Sendable {
-    /// The value of `format` for this version of the batch format.
-    public static let formatName = "kiosk-batch/1"
+    /// The format of batches whose records are sealed to headquarters (`records.sealed`): what
+    /// the kiosk writes.
+    public static let sealedFormat = "kiosk-batch/2"
+    /// The first format, with the records in clear (`records.jsonl`); read, never written.
+    public static let plainFormat = "kiosk-batch/1"
+    /// The format the kiosk writes.
+    public static let formatName = sealedFormat
 
-    /// Always `formatName` for a manifest made or accepted here.
+    /// `sealedFormat` or `plainFormat`.
     public var format: String
     /// The recruiting center's code, e.g. `DEMO01`.
     public var center: String
@@ -22,19 +27,30 @@ public struct BatchManifest: Codable, Equatable, Sendable {
     public var previous: String?
     /// When the batch was sealed, as `rfc3339(_:)` writes it.
     public var createdAt: String
-    /// The number of records (lines) in `records.jsonl`.
+    /// The number of records (lines of `records.jsonl`, or of the sealed records once opened).
     public var count: Int
-    /// Hex SHA-256 of the exact `records.jsonl` bytes.
+    /// Hex SHA-256 of the exact bytes of the records entry: `records.sealed` (format 2) or
+    /// `records.jsonl` (format 1), so `sha256sum` checks a batch without opening it.
     public var recordsSHA256: String
     /// The applications' reference numbers, in record order.
     public var references: [String]
+    /// `X25519PublicKey.fingerprint` of headquarters' sealing key the records are sealed to;
+    /// present exactly in format 2.
+    public var sealingKeyFingerprint: String?
 
-    /// Makes a manifest; `format` is set to `formatName`.
+    /// Whether the records are sealed (format 2).
+    public var isSealed: Bool { format == Self.sealedFormat }
+
+    /// The name of the records entry in the archive.
+    public var recordsEntry: String { isSealed ? BatchEntry.sealedRecords : BatchEntry.records }
+
+    /// Makes a manifest: format 2 with `sealingKeyFingerprint`, format 1 (records in clear) without.
     public init(
         center: String, keyFingerprint: String, sequence: Int, previous: String?, createdAt: String, count: Int,
-        recordsSHA256: String, references: [String]
+        recordsSHA256: String, references: [String], sealingKeyFingerprint: String?
     ) {
-        self.format = Self.formatName
+        self.format = sealingKeyFingerprint == nil ? Self.plainFormat : Self.sealedFormat
+        self.sealingKeyFingerprint = sealingKeyFingerprint
         self.center = center
         self.keyFingerprint = keyFingerprint
         self.sequence = sequence
@@ -45,7 +61,8 @@ public struct BatchManifest: Codable, Equatable, Sendable {
         self.references = references
     }
 
-    /// The canonical bytes that are signed: keys sorted, compact, `/` unescaped, one trailing "\n".
+    /// The canonical bytes that are signed: keys sorted, compact, `/` unescaped, one trailing "\n";
+    /// `sealing_key_fingerprint` only in format 2.
     ///
     /// Built by hand rather than with `JSONEncoder` so the signed bytes can never change with a
     /// Foundation update; `previous` is written as `null` for the first batch, never left out.
@@ -83,6 +100,10 @@ public struct BatchManifest: Codable, Equatable, Sendable {
             JSONString.appendLiteral(reference, to: &bytes)
         }
         bytes.append(UInt8(ascii: "]"))
+        if let sealingKeyFingerprint {
+            key(CodingKeys.sealingKeyFingerprint.stringValue)
+            JSONString.appendLiteral(sealingKeyFingerprint, to: &bytes)
+        }
         key(CodingKeys.sequence.stringValue)
         bytes.append(contentsOf: String(sequence).utf8)
         bytes.append(contentsOf: "}\n".utf8)
@@ -109,6 +130,7 @@ public struct BatchManifest: Codable, Equatable, Sendable {
         case previous
         case recordsSHA256 = "records_sha256"
         case references
+        case sealingKeyFingerprint = "sealing_key_fingerprint"
         case sequence
     }
 }

@@ -1,4 +1,5 @@
 import KioskCrypto
+import KioskSeal
 
 /// Strict, streaming reader for an untrusted batch archive.
 ///
@@ -11,7 +12,7 @@ public struct BatchReader {
     public struct Limits: Sendable {
         /// The largest accepted `manifest.json` (it is held in memory).
         public var maxManifestBytes = 16 << 20
-        /// The largest accepted `records.jsonl` (it is streamed, never held).
+        /// The largest accepted records entry (it is streamed, never held).
         public var maxRecordsBytes = 1 << 34
         /// The longest accepted line of `records.jsonl`, newline included (one line is held at a time).
         public var maxRecordLineBytes = 1 << 20
@@ -24,19 +25,26 @@ public struct BatchReader {
 
     /// Reads the whole archive at `path`, streaming the records, and returns what it holds.
     ///
-    /// Checks the tar structure: exactly `manifest.json`, `records.jsonl`, `manifest.sig` in that
-    /// order, regular files, valid header checksums, octal sizes, POSIX ustar magic, zero padding,
-    /// two zero end blocks and nothing after them but zero blocks. It also decodes the manifest
-    /// strictly and checks that each record line is a JSON object with a string `reference`.
+    /// Checks the tar structure: exactly `manifest.json`, the records entry the manifest's format
+    /// names (`records.sealed`, or `records.jsonl` in format 1), `manifest.sig` in that order,
+    /// regular files, valid header checksums, octal sizes, POSIX ustar magic, zero padding, two
+    /// zero end blocks and nothing after them but zero blocks. It also decodes the manifest
+    /// strictly. Records in clear, or sealed ones when `open` is given, are scanned: each line
+    /// must be a JSON object with a string `reference`. Sealed records without `open` are only
+    /// hashed: headquarters' intake cannot read them, and does not need to.
     /// It does not check the signature, digest, count or chain: that is `BatchVerifier`.
     ///
+    /// `open`, given the decoded manifest, returns the opener for its sealed records (or throws,
+    /// for instance when no opening key matches the manifest's sealing key).
     /// `eachRecord`, when given, receives each record's decoded JSON object as it streams past
     /// (one at a time, never all of them): how `kiosk-hq export` reads a stored batch.
     public static func read(
-        path: String, limits: Limits = .init(), eachRecord: ((_ record: [String: Any]) -> Void)? = nil
+        path: String, limits: Limits = .init(),
+        open: ((_ manifest: BatchManifest) throws(BatchError) -> RecordOpener)? = nil,
+        eachRecord: ((_ record: [String: Any]) -> Void)? = nil
     ) throws(BatchError) -> BatchContents {
         let input = try ArchiveInput(path: path)
-        let reader = BatchReader(input: input, limits: limits, eachRecord: eachRecord)
+        let reader = BatchReader(input: input, limits: limits, open: open, eachRecord: eachRecord)
         return try reader.read()
     }
 
@@ -62,11 +70,16 @@ public struct BatchReader {
 
     private let input: ArchiveInput
     private let limits: Limits
+    private let open: ((BatchManifest) throws(BatchError) -> RecordOpener)?
     private let eachRecord: (([String: Any]) -> Void)?
 
-    private init(input: ArchiveInput, limits: Limits, eachRecord: (([String: Any]) -> Void)? = nil) {
+    private init(
+        input: ArchiveInput, limits: Limits, open: ((BatchManifest) throws(BatchError) -> RecordOpener)? = nil,
+        eachRecord: (([String: Any]) -> Void)? = nil
+    ) {
         self.input = input
         self.limits = limits
+        self.open = open
         self.eachRecord = eachRecord
     }
 
@@ -83,15 +96,16 @@ public struct BatchReader {
         let manifestBytes = try manifestEntry()
         let manifest = try BatchManifest.decode(manifestBytes)
 
-        let recordsSize = try header(entry: 2, limit: limits.maxRecordsBytes)
-        let (recordsSHA256, scanner) = try records(size: recordsSize, expectedCount: manifest.count)
+        let recordsSize = try header(entry: 2, limit: limits.maxRecordsBytes, names: [manifest.recordsEntry])
+        let (recordsSHA256, scanner) = try records(size: recordsSize, manifest: manifest)
         try padding(entry: 2, size: recordsSize)
 
         let signature = try signatureEntry()
         try end()
         return BatchContents(
             manifestBytes: manifestBytes, manifest: manifest, signature: signature, recordsSHA256: recordsSHA256,
-            recordCount: scanner.lineCount, recordReferences: scanner.references)
+            recordCount: scanner?.lineCount ?? 0, recordReferences: scanner?.references ?? [],
+            recordsSeen: scanner != nil)
     }
 
     /// Entry 1: the bytes of `manifest.json`, not decoded.
@@ -123,8 +137,9 @@ public struct BatchReader {
     ///
     /// The size is checked against `limit` before anything else is read, so that an absurd
     /// declared size is refused as too large rather than allocated or waited for.
-    private func header(entry: Int, limit: Int) throws(BatchError) -> Int {
-        let expected = BatchEntry.all[entry - 1]
+    private func header(entry: Int, limit: Int, names: [String]? = nil) throws(BatchError) -> Int {
+        let accepted = names ?? [BatchEntry.all[entry - 1]]
+        let expected = accepted[0]
         let block = try input.read(upTo: TarHeader.blockSize)
         if block.isEmpty {
             throw BatchError(
@@ -140,7 +155,7 @@ public struct BatchReader {
                 "the archive ends (zero block) after \(entry - 1) entries; expected \"\(expected)\" as entry \(entry)")
         }
         let header = try TarHeader(parsing: block, entry: entry)
-        guard header.name == Array(expected.utf8) else {
+        guard accepted.contains(where: { header.name == Array($0.utf8) }) else {
             throw BatchError(
                 .malformedArchive,
                 "entry \(entry) is \(DisplayText.quoted(bytes: header.name)), expected \"\(expected)\"")
@@ -173,23 +188,49 @@ public struct BatchReader {
         return bytes
     }
 
-    /// Streams `records.jsonl`: hashes it and scans its lines, one chunk at a time.
-    private func records(size: Int, expectedCount: Int) throws(BatchError) -> (String, RecordLineScanner) {
+    /// Streams the records entry, one chunk at a time: hashes it and scans its lines (after opening
+    /// them, for sealed records with `open`). The scanner is nil when sealed records went unopened.
+    private func records(size: Int, manifest: BatchManifest) throws(BatchError) -> (String, RecordLineScanner?) {
         let hasher = SHA256Hasher()
-        var scanner = RecordLineScanner(maximumLineBytes: limits.maxRecordLineBytes, expectedCount: expectedCount)
-        scanner.eachRecord = eachRecord
+        var opener: RecordOpener?
+        var scanner: RecordLineScanner?
+        if !manifest.isSealed || open != nil {
+            if manifest.isSealed, let open { opener = try open(manifest) }
+            scanner = RecordLineScanner(maximumLineBytes: limits.maxRecordLineBytes, expectedCount: manifest.count)
+            scanner?.eachRecord = eachRecord
+        }
         var remaining = size
         while remaining > 0 {
             let chunk = try input.read(upTo: min(remaining, Self.chunkBytes))
             guard !chunk.isEmpty else {
-                throw BatchError(.malformedArchive, "the archive is truncated inside \"\(BatchEntry.records)\"")
+                throw BatchError(.malformedArchive, "the archive is truncated inside \"\(manifest.recordsEntry)\"")
             }
             hasher.update(chunk)
-            try scanner.consume(chunk)
+            if opener != nil {
+                try Self.opening { () throws in
+                    try opener?.consume(chunk) { plaintext in try scanner?.consume(plaintext) }
+                }
+            } else {
+                try scanner?.consume(chunk)
+            }
             remaining -= chunk.count
         }
-        try scanner.finish()
+        if let opener { try Self.opening { try opener.finish() } }
+        try scanner?.finish()
         return (hasher.finalize().hex, scanner)
+    }
+
+    /// Runs an opener step, turning its `SealError` into a `BatchError` (`.cannotOpen`).
+    private static func opening(_ body: () throws -> Void) throws(BatchError) {
+        do {
+            try body()
+        } catch let error as BatchError {
+            throw error
+        } catch let error as SealError {
+            throw BatchError(.cannotOpen, "\(BatchEntry.sealedRecords): \(error.message)")
+        } catch {
+            throw BatchError(.cannotOpen, "\(BatchEntry.sealedRecords): \(error)")
+        }
     }
 
     /// Reads the zeros that fill the last block of entry `entry`; anything else there is refused.

@@ -4,8 +4,8 @@ import KioskCrypto
 /// records exactly as the manifest describes them, and next in the center's chain.
 public enum BatchVerifier {
     /// Checks, in this order: the manifest names `key`; the signature verifies over the manifest
-    /// bytes; the records' digest, count and references (same list, same order) match the
-    /// manifest; and the chain.
+    /// bytes; the records' digest matches the manifest, and, when the record lines were read
+    /// (`recordsSeen`), their count and references (same list, same order); and the chain.
     ///
     /// Chain: with `previous`, both batches are from the same center, this sequence is the next
     /// one, and `previous` here is the SHA-256 of the previous manifest. Without `previous`,
@@ -29,14 +29,18 @@ public enum BatchVerifier {
         guard contents.recordsSHA256 == manifest.recordsSHA256 else {
             throw BatchError(
                 .digestMismatch,
-                "records.jsonl SHA-256 is \(contents.recordsSHA256) but the manifest says \(manifest.recordsSHA256)")
+                "\(manifest.recordsEntry) SHA-256 is \(contents.recordsSHA256) but the manifest says "
+                    + manifest.recordsSHA256)
         }
-        guard contents.recordCount == manifest.count else {
-            throw BatchError(
-                .countMismatch,
-                "records.jsonl has \(contents.recordCount) records but the manifest says count \(manifest.count)")
+        if contents.recordsSeen {
+            guard contents.recordCount == manifest.count else {
+                throw BatchError(
+                    .countMismatch,
+                    "\(manifest.recordsEntry) has \(contents.recordCount) records but the manifest says count "
+                        + "\(manifest.count)")
+            }
+            try checkReferences(contents)
         }
-        try checkReferences(contents)
         try checkChain(manifest, previous: previous)
     }
 
@@ -52,7 +56,7 @@ public enum BatchVerifier {
         }
         throw BatchError(
             .referencesMismatch,
-            "records.jsonl has \(found.count) references but the manifest lists \(listed.count)")
+            "\(contents.manifest.recordsEntry) has \(found.count) references but the manifest lists \(listed.count)")
     }
 
     private static func checkChain(_ manifest: BatchManifest, previous: BatchContents?) throws(BatchError) {

@@ -78,51 +78,15 @@ public final class Ed25519PublicKey: @unchecked Sendable, Equatable {
 
     // MARK: Encodings
 
-    private struct Encodings {
-        var raw: [UInt8]
-        var der: [UInt8]
-        var pem: String
-    }
+    private typealias Encodings = PublicKeyEncodings
 
     /// Checks that `key` is Ed25519 and computes its encodings; frees `key` if it throws.
     private static func encodings(adopting key: OpaquePointer, operation: String) throws(CryptoError) -> Encodings {
-        do throws(CryptoError) {
-            return try encodings(of: key, operation: operation)
-        } catch {
-            EVP_PKEY_free(key)
-            throw error
-        }
-    }
-
-    /// Checks that `key` is Ed25519 and computes its encodings; does not take ownership.
-    private static func encodings(of key: OpaquePointer, operation: String) throws(CryptoError) -> Encodings {
-        guard EVP_PKEY_is_a(key, "ED25519") == 1 else {
-            throw CryptoError(operation: operation, reason: "expected an Ed25519 key, got \(algorithmName(of: key))")
-        }
-
-        var raw = [UInt8](repeating: 0, count: byteCount)
-        var rawLength = raw.count
-        guard EVP_PKEY_get_raw_public_key(key, &raw, &rawLength) == 1, rawLength == byteCount else {
-            throw .openSSL("EVP_PKEY_get_raw_public_key")
-        }
-
-        let derLength = i2d_PUBKEY(key, nil)
-        guard derLength > 0 else { throw .openSSL("i2d_PUBKEY") }
-        var der = [UInt8](repeating: 0, count: Int(derLength))
-        let written = der.withUnsafeMutableBufferPointer { buffer in
-            // i2d_* advances the pointer it is given, so hand it a copy.
-            var cursor = buffer.baseAddress
-            return i2d_PUBKEY(key, &cursor)
-        }
-        guard written == derLength else { throw .openSSL("i2d_PUBKEY") }
-
-        let bio = try MemoryBIO()
-        try bio.writePublicKey(key)
-        return Encodings(raw: raw, der: der, pem: try bio.readText())
+        try PublicKeyEncodings.of(adopting: key, algorithm: "ED25519", byteCount: byteCount, operation: operation)
     }
 
     /// OpenSSL's name for the key's algorithm ("RSA", "EC", ...), for error messages.
     static func algorithmName(of key: OpaquePointer) -> String {
-        EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "an unknown key type"
+        PublicKeyEncodings.algorithmName(of: key)
     }
 }

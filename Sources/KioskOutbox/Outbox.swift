@@ -68,7 +68,7 @@ public struct Outbox {
             let manifest = BatchManifest(
                 center: center, keyFingerprint: fingerprint, sequence: sequence, previous: previous,
                 createdAt: createdAt, count: references.count, recordsSHA256: hasher.finalize().hex,
-                references: references)
+                references: references, sealingKeyFingerprint: nil)
             let bytes = manifest.encoded()
             return SealedManifest(
                 manifest: bytes, signature: try key.signature(for: bytes), manifestSHA256: SHA256.hash(bytes).hex,

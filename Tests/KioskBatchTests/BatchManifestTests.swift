@@ -17,7 +17,8 @@ struct BatchManifestTests {
     static func manifest(previous: String? = nil, sequence: Int = 1) -> BatchManifest {
         BatchManifest(
             center: "DEMO01", keyFingerprint: digestA, sequence: sequence, previous: previous,
-            createdAt: "2026-11-27T21:45:00Z", count: 2, recordsSHA256: digestB, references: references)
+            createdAt: "2026-11-27T21:45:00Z", count: 2, recordsSHA256: digestB, references: references,
+            sealingKeyFingerprint: nil)
     }
 
     @Test("encoded bytes are sorted, compact, previous null, one trailing newline")
@@ -53,7 +54,7 @@ struct BatchManifestTests {
         let decoded = try BatchManifest.decode(manifest.encoded())
         // Then it is equal, format included
         #expect(decoded == manifest)
-        #expect(decoded.format == BatchManifest.formatName)
+        #expect(decoded.format == BatchManifest.plainFormat)
     }
 
     /// Manifest texts that must be refused, each with why.
@@ -70,7 +71,7 @@ struct BatchManifestTests {
             ("sequence too large for Int", replacing(#""sequence":1"#, #""sequence":99999999999999999999999"#)),
             ("count as boolean", replacing(#""count":2"#, #""count":true"#)),
             ("references not strings", replacing(#""references":[""#, #""references":[1,""#)),
-            ("wrong format", replacing("kiosk-batch/1", "kiosk-batch/2")),
+            ("wrong format", replacing("kiosk-batch/1", "kiosk-batch/9")),
             ("sequence 0", replacing(#""sequence":1"#, #""sequence":0"#)),
             ("negative sequence", replacing(#""sequence":1"#, #""sequence":-1"#)),
             ("count differs from references", replacing(#""count":2"#, #""count":3"#)),

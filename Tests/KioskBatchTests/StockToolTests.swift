@@ -1,10 +1,12 @@
 import Foundation
 import KioskCrypto
+import KioskSeal
 import Testing
 
 @testable import KioskBatch
 
-/// Headquarters must be able to check a batch with nothing but tar, openssl and sha256sum.
+/// Headquarters must be able to check a batch with nothing but tar, openssl and sha256sum, without
+/// opening its sealed records.
 @Suite("Verification with stock tools", .enabled(if: Workspace.hasStockTools))
 struct StockToolTests {
     let workspace: Workspace
@@ -14,7 +16,7 @@ struct StockToolTests {
     init() throws {
         workspace = try Workspace()
         key = try Ed25519PrivateKey.generate()
-        batch = try SampleBatch(key: key, count: 5)
+        batch = try SampleBatch(key: key, count: 5, sealedTo: X25519PrivateKey.generate().publicKey)
         try batch.write(to: workspace.path("DEMO01-00000001.tar"))
         try workspace.write("center.pub.pem", Array(key.publicKey.pemRepresentation.utf8))
     }
@@ -65,7 +67,7 @@ struct StockToolTests {
         // When extracted, Then the files are byte for byte what was sealed
         try extract(into: "x")
         #expect(try workspace.read("x/manifest.json") == batch.manifestBytes)
-        #expect(try workspace.read("x/records.jsonl") == batch.recordsBytes)
+        #expect(try workspace.read("x/records.sealed") == batch.recordsBytes)
         #expect(try workspace.read("x/manifest.sig") == batch.signature)
 
         // And openssl verifies the signature with the center's public key
@@ -73,21 +75,20 @@ struct StockToolTests {
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.contains("Signature Verified Successfully"))
 
-        // And sha256sum of records.jsonl equals records_sha256
-        #expect(try sha256sum("x/records.jsonl") == batch.manifest.recordsSHA256)
+        // And sha256sum of records.sealed equals records_sha256
+        #expect(try sha256sum("x/records.sealed") == batch.manifest.recordsSHA256)
     }
 
-    @Test("one changed byte in records.jsonl: sha256sum disagrees and the verifier says digestMismatch")
+    @Test("one changed byte in records.sealed: sha256sum disagrees and the verifier says digestMismatch")
     func changedRecord() throws {
-        // Given an extracted batch with one byte of a record changed (a digit of a serial answer)
+        // Given an extracted batch with one byte of the sealed records changed
         try extract(into: "x")
-        var records = try workspace.read("x/records.jsonl")
-        let index = try #require(records.firstIndex(of: UInt8(ascii: "7")) ?? records.firstIndex(of: UInt8(ascii: "1")))
-        records[index] = records[index] == UInt8(ascii: "7") ? UInt8(ascii: "8") : UInt8(ascii: "2")
-        try workspace.write("x/records.jsonl", records)
+        var records = try workspace.read("x/records.sealed")
+        records[records.count / 2] ^= 0x01
+        try workspace.write("x/records.sealed", records)
 
         // When checked with sha256sum, Then the digest no longer matches the manifest
-        #expect(try sha256sum("x/records.jsonl") != batch.manifest.recordsSHA256)
+        #expect(try sha256sum("x/records.sealed") != batch.manifest.recordsSHA256)
         // And the signature over the untouched manifest still verifies with openssl
         #expect(try opensslVerify(in: "x").status == 0)
 

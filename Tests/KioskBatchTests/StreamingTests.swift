@@ -29,7 +29,8 @@ struct StreamingTests {
         let digest = hasher.finalize().hex
         let manifest = BatchManifest(
             center: "DEMO01", keyFingerprint: key.publicKey.fingerprint, sequence: 1, previous: nil,
-            createdAt: BatchManifest.rfc3339(Date()), count: count, recordsSHA256: digest, references: references)
+            createdAt: BatchManifest.rfc3339(Date()), count: count, recordsSHA256: digest, references: references,
+            sealingKeyFingerprint: nil)
         let manifestBytes = manifest.encoded()
         let path = workspace.path(BatchManifest.fileName(center: "DEMO01", sequence: 1))
 

@@ -273,7 +273,7 @@ public final class Intake: Sendable {
         switch error.code {
         case .malformedArchive, .malformedManifest: return IntakeError(.malformed, what)
         case .tooLarge: return IntakeError(.tooLarge, what)
-        case .badSignature, .wrongKey, .digestMismatch, .countMismatch, .referencesMismatch:
+        case .badSignature, .wrongKey, .digestMismatch, .countMismatch, .referencesMismatch, .cannotOpen:
             return IntakeError(.unverifiable, what)
         case .brokenChain: return IntakeError(.brokenChain, what)
         case .io: return IntakeError(.storage, "cannot read the received batch: \(error.message)")

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCrypto
+import KioskSeal
 
 @testable import KioskBatch
 
@@ -17,28 +18,40 @@ struct SampleBatch {
     let recordsBytes: [UInt8]
     let signature: [UInt8]
 
-    /// A batch of `count` records for `center`, signed by `key`.
+    /// A batch of `count` records for `center`, signed by `key`; sealed to `sealedTo` (format 2)
+    /// or, without it, in clear (format 1).
     init(
         key: Ed25519PrivateKey, center: String = "DEMO01", sequence: Int = 1, previous: String? = nil,
-        count: Int = 3, firstSerial: Int = 1
+        count: Int = 3, firstSerial: Int = 1, sealedTo: X25519PublicKey? = nil
     ) throws {
         let records = (0..<count).map { Self.record(center: center, serial: firstSerial + $0) }
-        try self.init(key: key, center: center, sequence: sequence, previous: previous, records: records)
+        try self.init(
+            key: key, center: center, sequence: sequence, previous: previous, records: records, sealedTo: sealedTo)
     }
 
-    /// A batch holding exactly `records`, signed by `key`.
-    init(key: Ed25519PrivateKey, center: String, sequence: Int, previous: String?, records: [BatchRecord]) throws {
+    /// A batch holding exactly `records`, signed by `key`, sealed to `sealedTo` if given.
+    init(
+        key: Ed25519PrivateKey, center: String, sequence: Int, previous: String?, records: [BatchRecord],
+        sealedTo: X25519PublicKey? = nil
+    ) throws {
         self.center = center
         self.sequence = sequence
         self.previous = previous
         self.records = records
         var bytes: [UInt8] = []
         for record in records { record.appendJSONLine(to: &bytes) }
+        if let sealedTo {
+            var sealer = try RecordSealer(recipient: sealedTo, center: center, sequence: sequence)
+            var sealed: [UInt8] = []
+            try sealer.append(bytes) { sealed += $0 }
+            try sealer.finish { sealed += $0 }
+            bytes = sealed
+        }
         recordsBytes = bytes
         manifest = BatchManifest(
             center: center, keyFingerprint: key.publicKey.fingerprint, sequence: sequence, previous: previous,
             createdAt: "2026-11-27T21:45:00Z", count: records.count, recordsSHA256: SHA256.hash(bytes).hex,
-            references: records.map(\.reference))
+            references: records.map(\.reference), sealingKeyFingerprint: sealedTo?.fingerprint)
         manifestBytes = manifest.encoded()
         signature = try key.signature(for: manifestBytes)
     }
@@ -46,7 +59,7 @@ struct SampleBatch {
     /// The archive bytes, as `TarWriter` writes them.
     func archive() throws -> [UInt8] {
         try Self.archive(entries: [
-            (BatchEntry.manifest, manifestBytes), (BatchEntry.records, recordsBytes),
+            (BatchEntry.manifest, manifestBytes), (manifest.recordsEntry, recordsBytes),
             (BatchEntry.signature, signature),
         ])
     }
@@ -57,9 +70,13 @@ struct SampleBatch {
             var writer = TarWriter(fileDescriptor: fd)
             try writer.addFile(name: BatchEntry.manifest, bytes: manifestBytes, modificationTime: Self.modificationTime)
             try writer.addFile(
-                name: BatchEntry.records, size: recordsBytes.count, modificationTime: Self.modificationTime
+                name: manifest.recordsEntry, size: recordsBytes.count, modificationTime: Self.modificationTime
             ) { sink in
-                for record in records { try sink.write(record.jsonLine()) }
+                if manifest.isSealed {
+                    try sink.write(recordsBytes)
+                } else {
+                    for record in records { try sink.write(record.jsonLine()) }
+                }
             }
             try writer.addFile(name: BatchEntry.signature, bytes: signature, modificationTime: Self.modificationTime)
             try writer.finish()

@@ -33,7 +33,7 @@ struct TestBatch {
         let manifest = BatchManifest(
             center: center, keyFingerprint: key.publicKey.fingerprint, sequence: sequence,
             previous: previous?.manifestSHA256, createdAt: "2026-11-27T21:45:00Z", count: records.count,
-            recordsSHA256: SHA256.hash(bytes).hex, references: records.map(\.reference))
+            recordsSHA256: SHA256.hash(bytes).hex, references: records.map(\.reference), sealingKeyFingerprint: nil)
         self.center = center
         self.sequence = sequence
         manifestBytes = manifest.encoded()
