@@ -61,7 +61,7 @@ let package = Package(
         ),
         // The center key and the outbox: sealing approved applications into batch files.
         .target(
-            name: "KioskOutbox", dependencies: ["KioskStore", "KioskBatch", "KioskCrypto", "KioskSupport"],
+            name: "KioskOutbox", dependencies: ["KioskStore", "KioskBatch", "KioskCrypto", "KioskSeal", "KioskSupport"],
             swiftSettings: swiftSettings),
         // Terminal: line input with byte caps, escaping, tty modes, screens.
         .target(name: "KioskTerminal", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "KioskOutboxTests",
             dependencies: [
-                "KioskOutbox", "KioskBatch", "KioskStore", "KioskCrypto", "KioskTestSupport",
+                "KioskOutbox", "KioskBatch", "KioskStore", "KioskCrypto", "KioskSeal", "KioskTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),

@@ -1,7 +1,7 @@
 /// Why a batch could not be made, verified or kept; the message says what to do.
 public struct OutboxError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
-        case keyMissing, keyExists, io, inconsistent
+        case keyMissing, keyExists, io, inconsistent, sealingKeyMissing
     }
 
     public let code: Code

@@ -77,6 +77,16 @@ extension AppDatabase {
         migrator.registerMigration("v4-audit-on-reference") { db in
             try db.create(index: "audit_log_on_reference", on: "audit_log", columns: ["reference", "id"])
         }
+        // Headquarters' sealing keys the batches were sealed to: the last row is the one in use;
+        // another key is taken only when an operator confirms it (key rotation, not a swap).
+        migrator.registerMigration("v5-sealing-key") { db in
+            try db.create(table: "sealing_key") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("fingerprint", .text).notNull()
+                t.column("first_used_at", .datetime).notNull()
+                t.column("confirmed_by_operator", .boolean).notNull().defaults(to: false)
+            }
+        }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }

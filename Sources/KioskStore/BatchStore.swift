@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import KioskCore
 
-/// Sealed batches: approved applications sealed under the next sequence, and read back in
-/// record order to write (or rebuild) the batch's file.
+/// Sealed batches: approved applications sealed under the next sequence, what headquarters'
+/// sealing key is, and the plaintext a kiosk still holds after sealing.
 public struct BatchStore: Sendable {
     let writer: any DatabaseWriter
 }
@@ -18,8 +18,13 @@ extension BatchStore {
     /// `seal` receives the sequence, the previous batch's manifest hash and a cursor over the
     /// applications; it must read the cursor to the end. A crash before the commit leaves no
     /// batch; after it, the batch is complete in the database and its tar can be rebuilt.
+    ///
+    /// With `forgetAnswers`, the same transaction deletes the applications' answers and the
+    /// personal data of their review history (`forgetPersonalData`): `seal` must have made the
+    /// sealed batch durable on disk before it returns, so the applications are always in one
+    /// place or the other.
     public func seal(
-        limit: Int, at date: Date,
+        limit: Int, at date: Date, forgetAnswers: Bool = false,
         seal: (_ sequence: Int, _ previousManifestSHA256: String?, _ applications: inout any ApplicationCursor) throws
             ->
             SealedManifest
@@ -66,10 +71,83 @@ extension BatchStore {
                 throw StoreError(
                     .unavailable, "batch \(sequence) sealed \(sealed.count) records but marked \(db.changesCount)")
             }
+            if forgetAnswers {
+                try AppDatabase.forgetPersonalData(db, of: "batch_sequence = ?", [sequence], at: date)
+            }
             return try Self.batchRow(db, sequence: sequence)
         }
     }
 
+}
+
+// MARK: - Plaintext after sealing
+
+extension BatchStore {
+    /// Deletes the answers of applications sealed into batches made at or before `cutoff`
+    /// (`keep_plaintext_days` after sealing), as `forgetPersonalData` does. Returns how many.
+    @discardableResult
+    public func forgetAnswers(sealedAtOrBefore cutoff: Date, at date: Date) throws -> Int {
+        try writer.write { db in
+            try AppDatabase.forgetPersonalData(
+                db, of: "batch_sequence IN (SELECT sequence FROM batch WHERE created_at <= ?)", [cutoff], at: date)
+        }
+    }
+
+    /// Sealed (or delivered) applications that still hold their answers on this kiosk.
+    public func plaintextHeld() throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM application WHERE batch_sequence IS NOT NULL AND purged_at IS NULL") ?? 0
+        }
+    }
+}
+
+// MARK: - Headquarters' sealing key
+
+/// How the sealing key of a new batch relates to the keys used before.
+public enum SealingKeyUse: Sendable, Equatable {
+    /// The first sealing key this kiosk uses.
+    case first
+    /// The key the batches were sealed to so far.
+    case same
+    /// Another key, which an operator confirmed: the batches were sealed to `previous` so far.
+    case changed(previous: String)
+}
+
+extension BatchStore {
+    /// Checks that `fingerprint` is the sealing key in use, and records it: the first key is
+    /// taken, and another key only when `confirmed` is that same fingerprint (an operator's
+    /// `--accept-sealing-key`). A silently swapped key is refused with `.sealingKeyChanged`.
+    public func useSealingKey(_ fingerprint: String, confirmed: String?, at date: Date) throws -> SealingKeyUse {
+        try writer.write { db in
+            let current = try String.fetchOne(db, sql: "SELECT fingerprint FROM sealing_key ORDER BY id DESC LIMIT 1")
+            switch current {
+            case nil:
+                try db.execute(
+                    sql: "INSERT INTO sealing_key (fingerprint, first_used_at) VALUES (?, ?)",
+                    arguments: [fingerprint, date])
+                return .first
+            case fingerprint?:
+                return .same
+            case let previous?:
+                guard confirmed == fingerprint else {
+                    throw StoreError(
+                        .sealingKeyChanged,
+                        "headquarters' sealing key changed: the batches so far were sealed to \(previous), the "
+                            + "key given is \(fingerprint). If headquarters rotated its key (check with "
+                            + "`kiosk-hq keys show`), confirm with --accept-sealing-key \(fingerprint)")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO sealing_key (fingerprint, first_used_at, confirmed_by_operator)
+                        VALUES (?, ?, 1)
+                        """,
+                    arguments: [fingerprint, date])
+                return .changed(previous: previous)
+            }
+        }
+    }
 }
 
 // MARK: - Approvals in the audit chain
@@ -98,18 +176,6 @@ extension BatchStore {
 // MARK: - Reads
 
 extension BatchStore {
-    /// Reads the applications of a sealed batch in record order, to rebuild its file.
-    public func readApplications<T>(
-        sequence: Int, _ body: (_ applications: inout any ApplicationCursor) throws -> T
-    ) throws -> T {
-        try writer.read { db in
-            var cursor: any ApplicationCursor = RowApplicationCursor(
-                try Row.fetchCursor(
-                    db, sql: "\(Self.exportSelect) WHERE batch_sequence = ? ORDER BY id", arguments: [sequence]))
-            return try body(&cursor)
-        }
-    }
-
     /// Every batch not yet delivered, in sequence order.
     public func undelivered() throws -> [BatchRecordRow] {
         try writer.read { db in

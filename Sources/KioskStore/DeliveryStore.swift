@@ -31,19 +31,17 @@ extension DeliveryStore {
     }
 
     /// Deletes the answers (the personal data) of applications delivered at or before `cutoff`,
-    /// keeping reference, state, batch sequence and dates; then checkpoints the WAL (TRUNCATE)
+    /// keeping reference, state, batch sequence and dates (`forgetPersonalData`); then checkpoints the WAL (TRUNCATE)
     /// so no copy of the deleted pages stays in it. Returns how many were purged.
     @discardableResult
     public func purge(deliveredAtOrBefore cutoff: Date, at date: Date) throws -> Int {
         let purged = try writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE application SET answers = NULL, purged_at = ?
-                    WHERE state = ? AND purged_at IS NULL AND batch_sequence IN
+            try AppDatabase.forgetPersonalData(
+                db,
+                of: """
+                    state = ? AND batch_sequence IN
                         (SELECT sequence FROM batch WHERE delivered_at IS NOT NULL AND delivered_at <= ?)
-                    """,
-                arguments: [date, ApplicationState.delivered, cutoff])
-            return db.changesCount
+                    """, [ApplicationState.delivered, cutoff], at: date)
         }
         if purged > 0 {
             try checkpointTruncate()

@@ -15,6 +15,9 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         /// An application is approved, but the audit chain does not show that approval (the
         /// state or the history was changed outside the console); it is not sealed.
         case approvalNotAudited
+        /// Headquarters' sealing key is not the one the batches were sealed to so far, and no
+        /// operator confirmed the change.
+        case sealingKeyChanged
     }
 
     public let code: Code
@@ -35,6 +38,8 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "no reference number is left for this year (\(detail))"
         case .approvalNotAudited:
             "\(detail); nothing was sealed. Run `kiosk audit verify`, and have staff review it again in `kiosk review`"
+        case .sealingKeyChanged:
+            "\(detail); nothing was sealed"
         case .malformedRow:
             "\(detail); the row was changed outside the kiosk. Nothing was changed; ask support to repair that row"
         }

@@ -59,7 +59,15 @@ package final class DurableStream: @unchecked Sendable {
         committed = true
     }
 
-    /// Closes and removes the temporary file; nothing once committed.
+    /// Syncs (if not done yet) and closes the file, and leaves it under its temporary name for
+    /// good: dropping the stream no longer removes it. For a file that is already recorded
+    /// elsewhere (a committed transaction names it), so a failure to move it must not lose it.
+    package func keep() throws(FileError) {
+        try sync()
+        committed = true
+    }
+
+    /// Closes and removes the temporary file; nothing once committed or kept.
     package func discard() {
         if fileDescriptor >= 0 {
             close(fileDescriptor)

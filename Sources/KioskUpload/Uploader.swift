@@ -46,17 +46,21 @@ public struct Uploader: Sendable {
     let center: String
     let sentFolder: URL
     let settings: UploadSettings
+    let sealing: Outbox.Sealing?
     let reporter: any UploadReporter
     let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - outboxFolder: where the batch files wait (`DATA/outbox`); `centerKey` seals new batches there.
     ///   - sentFolder: where delivered batch files stay until the retention period is over (`DATA/sent`).
+    ///   - sealing: headquarters' sealing key, to seal new batches (without it, approved
+    ///     applications make the run fail with a clear message; sealed batches are still sent).
     public init(
         database: AppDatabase, outboxFolder: URL, center: String, centerKey: Ed25519PrivateKey, sentFolder: URL,
-        settings: UploadSettings, reporter: any UploadReporter = SilentReporter(),
+        settings: UploadSettings, sealing: Outbox.Sealing?, reporter: any UploadReporter = SilentReporter(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.sealing = sealing
         self.database = database
         self.outboxFolder = outboxFolder
         self.centerKey = centerKey
@@ -147,7 +151,7 @@ public struct Uploader: Sendable {
 
     /// The outbox the batches are sealed into and sent from.
     var outbox: Outbox {
-        Outbox(folder: outboxFolder, database: database, center: center, key: centerKey)
+        Outbox(folder: outboxFolder, database: database, center: center, key: centerKey, sealing: sealing)
     }
 
     /// Seals approved applications into batches until none is left.

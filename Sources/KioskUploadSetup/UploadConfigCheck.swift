@@ -13,8 +13,31 @@ package enum UploadConfigCheck {
     package static func lines(_ config: KioskConfig, folder: DataFolder) throws(SetupError) -> [String] {
         let file = folder.configURL.path
         let paths = folder.configPaths
+        var lines: [String] = []
+        if let sealingKey = config.hqSealingKey {
+            let path = paths.path(sealingKey)
+            let key: X25519PublicKey
+            do {
+                key = try X25519PublicKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw SetupError(
+                    "\(file): key \"hq_sealing_key\": \(path) is not headquarters' X25519 sealing key (the "
+                        + "sealing key `kiosk-hq keys show` prints): \(error)")
+            }
+            let keep = config.keepPlaintextDays ?? 0
+            lines.append(
+                "sealing:     records sealed to \(key.fingerprint) (\(path)); answers "
+                    + (keep == 0 ? "deleted when sealed" : "kept \(keep) days after sealing"))
+        } else {
+            lines.append("sealing:     not configured (no hq_sealing_key); approved applications cannot be sealed")
+        }
         guard let hqURL = config.hqURL else {
-            return ["upload:      not configured (no hq_url); sealed batches wait in the outbox"]
+            return lines + ["upload:      not configured (no hq_url); sealed batches wait in the outbox"]
+        }
+        guard config.hqSealingKey != nil else {
+            throw SetupError(
+                "\(file): key \"hq_sealing_key\" is missing; expected the PEM file of headquarters' sealing key "
+                    + "(what `kiosk-hq keys show` prints), to which every batch's records are sealed")
         }
         func read(
             _ key: String, _ value: String, expecting marker: String, _ what: String
@@ -62,6 +85,6 @@ package enum UploadConfigCheck {
                 "no center key in \(folder.centerKey.folder.path): create it with `kiosk keys init` and register "
                     + "its public key with headquarters")
         }
-        return ["upload:      \(hqURL), receipts checked with \(paths.path(receiptKey))"]
+        return lines + ["upload:      \(hqURL), receipts checked with \(paths.path(receiptKey))"]
     }
 }

@@ -6,6 +6,10 @@ package struct UploadOverrides: Sendable {
     package var hqURL: String?
     package var hqCA: String?
     package var hqReceiptKey: String?
+    /// `--hq-seal-key`: headquarters' sealing key (PEM), overriding hq_sealing_key.
+    package var hqSealingKey: String?
+    /// `--accept-sealing-key`: the fingerprint of a new sealing key an operator confirms.
+    package var acceptSealingKey: String?
     package var batchLimit = 500
     package var attempts = 5
     package var connectTimeout: Duration = .seconds(10)

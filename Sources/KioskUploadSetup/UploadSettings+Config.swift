@@ -48,13 +48,17 @@ extension UploadSettings {
 }
 
 extension Uploader {
-    /// The uploader over the data folder's database, outbox, `sent/` and center key.
+    /// The uploader over the data folder's database, outbox, `sent/`, center key and headquarters'
+    /// sealing key (`--hq-seal-key`, else `hq_sealing_key`).
     package init(
-        context: KioskContext, settings: UploadSettings, reporter: any UploadReporter
+        context: KioskContext, settings: UploadSettings, overrides: UploadOverrides = UploadOverrides(),
+        reporter: any UploadReporter
     ) throws {
         self.init(
             database: try context.folder.openDatabase(), outboxFolder: context.folder.outboxURL,
             center: context.config.center, centerKey: try context.folder.centerKey.load(),
-            sentFolder: context.folder.url.appendingPathComponent("sent"), settings: settings, reporter: reporter)
+            sentFolder: context.folder.url.appendingPathComponent("sent"), settings: settings,
+            sealing: try context.sealing(keyOption: overrides.hqSealingKey, accept: overrides.acceptSealingKey),
+            reporter: reporter)
     }
 }

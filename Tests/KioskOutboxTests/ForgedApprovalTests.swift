@@ -20,7 +20,9 @@ struct ForgedApprovalTests {
         folder = try TemporaryFolder(prefix: "kiosk-forged")
         database = try AppDatabase.open(at: folder.path("kiosk.sqlite"))
         let key = try CenterKey(folder: folder.file("keys")).create()
-        outbox = Outbox(folder: folder.file("outbox"), database: database, center: "DEMO01", key: key)
+        outbox = Outbox(
+            folder: folder.file("outbox"), database: database, center: "DEMO01", key: key,
+            sealing: Outbox.Sealing(key: try X25519PrivateKey.generate().publicKey))
     }
 
     func submitted() throws -> StoredApplication {

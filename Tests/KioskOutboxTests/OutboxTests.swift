@@ -3,6 +3,7 @@ import GRDB
 import KioskBatch
 import KioskCore
 import KioskCrypto
+import KioskSeal
 import KioskStore
 import KioskTestSupport
 import Testing
@@ -14,6 +15,8 @@ struct OutboxTests {
     let folder: URL
     let database: AppDatabase
     let key: Ed25519PrivateKey
+    /// Headquarters' key pair: the outbox seals to the public half; only tests open with the private one.
+    let opening: X25519PrivateKey
     let outbox: Outbox
 
     init() throws {
@@ -21,7 +24,40 @@ struct OutboxTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = try AppDatabase.open(at: folder.appendingPathComponent("kiosk.sqlite").path)
         key = try CenterKey(folder: folder.appendingPathComponent("keys")).create()
-        outbox = Outbox(folder: folder.appendingPathComponent("outbox"), database: database, center: "DEMO01", key: key)
+        opening = try X25519PrivateKey.generate()
+        outbox = Outbox(
+            folder: folder.appendingPathComponent("outbox"), database: database, center: "DEMO01", key: key,
+            sealing: Outbox.Sealing(key: opening.publicKey))
+    }
+
+    /// The same outbox with other sealing settings.
+    func outbox(_ sealing: Outbox.Sealing?) -> Outbox {
+        Outbox(folder: outbox.folder, database: database, center: "DEMO01", key: key, sealing: sealing)
+    }
+
+    /// Reads `file` opening its records with headquarters' key; returns the contents and the records.
+    func open(_ file: URL, with key: X25519PrivateKey? = nil) throws -> (BatchContents, [[String: Any]]) {
+        var records: [[String: Any]] = []
+        let opening = key ?? self.opening
+        let contents = try BatchReader.read(
+            path: file.path,
+            open: { manifest throws(BatchError) in
+                do {
+                    return try RecordOpener(key: opening, center: manifest.center, sequence: manifest.sequence)
+                } catch {
+                    throw BatchError(.cannotOpen, "\(error)")
+                }
+            }, eachRecord: { records.append($0) })
+        return (contents, records)
+    }
+
+    /// How many applications still hold their answers.
+    func withAnswers() throws -> Int {
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("kiosk.sqlite").path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application WHERE answers IS NOT NULL") ?? -1
+        }
     }
 
     /// Stores `count` applications and approves the first `approved` of them through the
@@ -47,22 +83,41 @@ struct OutboxTests {
         #expect(try database.batches.undelivered().isEmpty)
     }
 
-    @Test func aBatchHoldsTheApprovedApplicationsAndVerifies() throws {
+    @Test func aBatchHoldsTheApprovedApplicationsSealedAndVerifies() throws {
         // Given five applications, three approved
         try store(5, approved: 3)
 
         // When a batch is created
         let (batch, file) = try #require(try outbox.createBatch(limit: 500))
 
-        // Then it holds exactly the approved ones, now batched, and its file verifies
+        // Then it holds exactly the approved ones, now batched, and its file verifies unopened
         #expect(batch.sequence == 1 && batch.count == 3)
         #expect(file.lastPathComponent == "DEMO01-00000001.tar")
         #expect(try states()["batched"] == 3 && states()["submitted"] == 2)
-        let contents = try BatchReader.read(path: file.path)
+        let sealed = try BatchReader.read(path: file.path)
+        #expect(!sealed.recordsSeen)
+        try BatchVerifier.verify(sealed, key: key.publicKey, previous: nil)
+        #expect(sealed.manifest.format == "kiosk-batch/2")
+        #expect(sealed.manifest.sealingKeyFingerprint == opening.publicKey.fingerprint)
+        #expect(sealed.manifest.previous == nil)
+        #expect(sealed.manifestSHA256 == batch.manifestSHA256)
+
+        // And headquarters' opening key opens records whose references are the manifest's
+        let (contents, records) = try open(file)
         try BatchVerifier.verify(contents, key: key.publicKey, previous: nil)
-        #expect(contents.manifest.previous == nil)
         #expect(contents.recordReferences == contents.manifest.references)
-        #expect(contents.manifestSHA256 == batch.manifestSHA256)
+        let surnames = records.compactMap { ($0["answers"] as? [String: Any])?["surname"] as? String }
+        #expect(surnames == (0..<3).map { "Прізвище \($0) \"quoted\" \\ back" })
+
+        // And the sealed applications' answers are gone from the database; the others keep theirs
+        #expect(try withAnswers() == 2)
+    }
+
+    @Test func anotherKeyDoesNotOpenTheBatch() throws {
+        try store(2, approved: 2)
+        let (_, file) = try #require(try outbox.createBatch(limit: 500))
+        let error = #expect(throws: BatchError.self) { try open(file, with: X25519PrivateKey.generate()) }
+        #expect(error?.code == .cannotOpen)
     }
 
     @Test func batchesChainAndRespectTheLimit() throws {
@@ -87,35 +142,123 @@ struct OutboxTests {
         #expect(try states()["batched"] == 7)
     }
 
-    @Test func aLostFileIsRebuiltWithTheSameBytes() throws {
-        // Given a batch whose file vanished after the transaction (a crash before the rename)
+    @Test func aCrashAfterTheCommitLeavesTheHiddenFileWhichIsRenamedWithTheSameBytes() throws {
+        // Given a batch whose transaction committed but whose rename did not happen
         try store(4, approved: 4)
         let (_, file) = try #require(try outbox.createBatch(limit: 500))
         let original = try Data(contentsOf: file)
-        try FileManager.default.removeItem(at: file)
+        let hidden = outbox.sealedURL(sequence: 1)
+        #expect(rename(file.path, hidden.path) == 0)
 
         // When the outbox completes pending work
-        let rebuilt = try outbox.completePending()
+        let completed = try outbox.completePending()
 
-        // Then the same file is back, byte for byte, and no application moved
-        #expect(rebuilt == [file])
+        // Then the same file is in place, byte for byte, and no application moved
+        #expect(completed == [file])
         #expect(try Data(contentsOf: file) == original)
+        #expect(!FileManager.default.fileExists(atPath: hidden.path))
         #expect(try states()["batched"] == 4)
     }
 
-    @Test func aBatchedApplicationChangedInTheDatabaseStopsTheRebuild() throws {
-        // Given a sealed batch whose file is missing, and one of its applications altered behind its back
+    @Test func aTransactionThatFailsAfterTheFileWasWrittenLeavesNoFileAndEveryAnswer() throws {
+        // Given approved applications, and a database that refuses to record the batch
+        try store(3, approved: 3)
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("kiosk.sqlite").path)
+        try queue.write { db in
+            try db.execute(
+                sql: "CREATE TRIGGER refuse_batch BEFORE INSERT ON batch BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        }
+        try queue.close()
+
+        // When a batch is created, Then it fails, and nothing is sealed, deleted or left behind
+        #expect(throws: (any Error).self) { try outbox.createBatch(limit: 500) }
+        #expect(try states()["approved"] == 3)
+        #expect(try withAnswers() == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.folder.path).filter { $0 != ".lock" }.isEmpty)
+    }
+
+    @Test func aHiddenFileOfABatchTheDatabaseNeverRecordedIsRemoved() throws {
+        // Given a sealed file a crash left before its transaction committed
+        try store(2, approved: 2)
+        try FileManager.default.createDirectory(at: outbox.folder, withIntermediateDirectories: true)
+        let hidden = outbox.sealedURL(sequence: 1)
+        try Data("half of a batch".utf8).write(to: hidden)
+
+        // When pending work is completed, Then it is removed and the applications still wait, in clear
+        #expect(try outbox.completePending().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: hidden.path))
+        #expect(try states()["approved"] == 2 && withAnswers() == 2)
+        // And the next batch is made as usual
+        let (batch, _) = try #require(try outbox.createBatch(limit: 500))
+        #expect(batch.sequence == 1)
+    }
+
+    @Test func aSealedBatchWhoseFileIsGoneIsReportedNotRemade() throws {
         try store(2, approved: 2)
         let (_, file) = try #require(try outbox.createBatch(limit: 500))
         try FileManager.default.removeItem(at: file)
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("kiosk.sqlite").path)
-        try queue.write { db in try db.execute(sql: "UPDATE application SET answers = '{}' WHERE id = 1") }
-
-        // Then the rebuild refuses rather than writing a file that does not match its signed manifest
-        #expect { try outbox.completePending() } throws: { ($0 as? OutboxError)?.code == .inconsistent }
+        let error = #expect(throws: OutboxError.self) { try outbox.completePending() }
+        #expect(error?.code == .inconsistent)
+        #expect(error?.message.contains("DEMO01-00000001.tar") == true)
         #expect(!FileManager.default.fileExists(atPath: file.path))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: outbox.folder.path)
-        #expect(leftovers.filter { $0.hasSuffix(".tar") || $0.hasSuffix(".partial") }.isEmpty)
+    }
+
+    @Test func withoutASealingKeyNothingIsSealed() throws {
+        try store(2, approved: 2)
+        let error = #expect(throws: OutboxError.self) { try outbox(nil).createBatch(limit: 500) }
+        #expect(error?.code == .sealingKeyMissing)
+        #expect(error?.message.contains("hq_sealing_key") == true)
+        #expect(try states()["approved"] == 2 && withAnswers() == 2)
+        // With nothing approved there is nothing to seal, and no error.
+        try store(1, approved: 0)
+        _ = try outbox.createBatch(limit: 500)
+        #expect(try outbox(nil).createBatch(limit: 500) == nil)
+    }
+
+    @Test func anotherSealingKeyIsRefusedUntilAnOperatorConfirmsIt() throws {
+        // Given a first batch sealed to headquarters' key
+        try store(1, approved: 1)
+        _ = try #require(try outbox.createBatch(limit: 500))
+
+        // When another key comes (a swapped file), Then sealing refuses and names both fingerprints
+        let rotated = try X25519PrivateKey.generate()
+        try store(1, approved: 1)
+        let error = #expect(throws: StoreError.self) {
+            try outbox(Outbox.Sealing(key: rotated.publicKey)).createBatch(limit: 500)
+        }
+        #expect(error?.code == .sealingKeyChanged)
+        #expect(error?.detail.contains(opening.publicKey.fingerprint) == true)
+        #expect(error?.detail.contains(rotated.publicKey.fingerprint) == true)
+        #expect(try states()["approved"] == 1)
+
+        // And a confirmation of another fingerprint does not count
+        #expect(throws: StoreError.self) {
+            try outbox(Outbox.Sealing(key: rotated.publicKey, confirmedFingerprint: opening.publicKey.fingerprint))
+                .createBatch(limit: 500)
+        }
+
+        // When an operator confirms the new key, Then it seals to it, and from then on the old key is refused
+        let (_, file) = try #require(
+            try outbox(Outbox.Sealing(key: rotated.publicKey, confirmedFingerprint: rotated.publicKey.fingerprint))
+                .createBatch(limit: 500))
+        #expect(try open(file, with: rotated).1.count == 1)
+        try store(1, approved: 1)
+        #expect(throws: StoreError.self) { try outbox.createBatch(limit: 500) }
+    }
+
+    @Test func keepPlaintextDaysKeepsTheAnswersThatLongAfterSealing() throws {
+        let start = Date()
+        let keeping = outbox(Outbox.Sealing(key: opening.publicKey, keepPlaintextDays: 3))
+        try store(2, approved: 2)
+        _ = try #require(try keeping.createBatch(limit: 500, now: start))
+        #expect(try withAnswers() == 2)
+        #expect(try database.batches.plaintextHeld() == 2)
+        // Two days on, still kept; four days on, the next run deletes them.
+        #expect(try keeping.createBatch(limit: 500, now: start.addingTimeInterval(2 * 86_400)) == nil)
+        #expect(try withAnswers() == 2)
+        #expect(try keeping.createBatch(limit: 500, now: start.addingTimeInterval(4 * 86_400)) == nil)
+        #expect(try withAnswers() == 0)
+        #expect(try database.batches.plaintextHeld() == 0)
     }
 
     @Test func theCenterKeyIsPrivateAndNeverOverwritten() throws {

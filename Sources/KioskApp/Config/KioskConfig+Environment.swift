@@ -6,7 +6,9 @@ import Foundation
 /// same strict checks as the file's.
 extension KioskConfig {
     /// Keys whose value is a whole number; every other key is a string.
-    static let integerKeys: Set<String> = ["idle_timeout_seconds", "retention_days", "min_free_disk_mb"]
+    static let integerKeys: Set<String> = [
+        "idle_timeout_seconds", "retention_days", "min_free_disk_mb", "keep_plaintext_days",
+    ]
 
     /// The variable that overrides `key`.
     static func environmentName(of key: String) -> String {

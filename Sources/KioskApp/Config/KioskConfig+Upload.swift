@@ -22,5 +22,10 @@ extension KioskConfig {
         if let retentionDays, !(0...3650).contains(retentionDays) {
             throw SetupError("\(file): key \"retention_days\" must be between 0 and 3650")
         }
+        if let keepPlaintextDays, !(0...30).contains(keepPlaintextDays) {
+            throw SetupError(
+                "\(file): key \"keep_plaintext_days\" must be between 0 and 30 (0, the default, deletes the "
+                    + "answers as soon as they are sealed for headquarters)")
+        }
     }
 }

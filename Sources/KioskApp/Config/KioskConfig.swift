@@ -27,6 +27,12 @@ package struct KioskConfig: Codable, Equatable, Sendable {
     package var hqReceiptKey: String? = nil
     /// Days delivered applications keep their answers (default 7; 0 deletes them at delivery).
     package var retentionDays: Int? = nil
+    /// Headquarters' sealing public key (X25519, PEM): batches' records are sealed to it, so only
+    /// headquarters reads them (`kiosk-hq keys show` prints it).
+    package var hqSealingKey: String? = nil
+    /// Days sealed applications keep their answers on the kiosk for staff to look back (default
+    /// 0: deleted as they are sealed; at most 30).
+    package var keepPlaintextDays: Int? = nil
     /// Below this many free megabytes on the data folder's disk the attend service is out of
     /// service (default 200; 0 turns the check off).
     package var minFreeDiskMB: Int? = nil
@@ -64,14 +70,21 @@ package struct KioskConfig: Codable, Equatable, Sendable {
         case hqClientKey = "hq_client_key"
         case hqReceiptKey = "hq_receipt_key"
         case retentionDays = "retention_days"
+        case hqSealingKey = "hq_sealing_key"
+        case keepPlaintextDays = "keep_plaintext_days"
         case minFreeDiskMB = "min_free_disk_mb"
         case staffLanguage = "staff_language"
     }
 
-    /// The configuration written for the embedded default: a fictional demo center.
-    package static let demo = KioskConfig(
-        center: "DEMO01", centerName: "Demo recruiting center (fictional)", form: "ua-contract",
-        idleTimeoutSeconds: 120, kioskDir: nil)
+    /// The configuration written for the embedded default: a fictional demo center, sealing to
+    /// a demo headquarters key whose opening key nobody keeps (`DataFolder.prepare`).
+    package static let demo: KioskConfig = {
+        var config = KioskConfig(
+            center: "DEMO01", centerName: "Demo recruiting center (fictional)", form: "ua-contract",
+            idleTimeoutSeconds: 120, kioskDir: nil)
+        config.hqSealingKey = DataFolder.demoSealingKeyName
+        return config
+    }()
 
     /// Decodes strictly, after the environment's overrides (`KIOSK_<KEY>`, see
     /// KioskConfig+Environment.swift); messages name the file, the variables used and the key.

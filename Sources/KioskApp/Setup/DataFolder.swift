@@ -1,4 +1,5 @@
 import Foundation
+import KioskCrypto
 import KioskOutbox
 import KioskStore
 import KioskSupport
@@ -25,6 +26,9 @@ package struct DataFolder: Sendable {
     package var outboxURL: URL { url.appendingPathComponent("outbox") }
     package var centerKey: CenterKey { CenterKey(folder: url.appendingPathComponent("keys")) }
 
+    /// The demo configuration's `hq_sealing_key`, beside its config.json.
+    package static let demoSealingKeyName = "demo-hq-sealing.pub.pem"
+
     /// The folder chosen by --data-dir, else KIOSK_DATA_DIR, else ./kiosk-data.
     package static func resolve(option: String?, environment: [String: String]) -> DataFolder {
         let path = option ?? environment["KIOSK_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "kiosk-data"
@@ -46,8 +50,15 @@ package struct DataFolder: Sendable {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 try DurableFile.writeNew(Array(encoder.encode(KioskConfig.demo)), to: configURL, mode: 0o600)
-                // The embedded default works with no setup: the demo center signs with its own key.
+                // The embedded default works with no setup: the demo center signs with its own key
+                // and seals to a demo headquarters key. Its opening key is not kept anywhere: the
+                // demo's batches open nowhere, as a real kiosk's open only at headquarters.
                 if !centerKey.exists { try centerKey.create() }
+                let demoSealing = url.appendingPathComponent(Self.demoSealingKeyName)
+                if !manager.fileExists(atPath: demoSealing.path) {
+                    let key = try X25519PrivateKey.generate().publicKey
+                    try DurableFile.writeNew(Array(key.pemRepresentation.utf8), to: demoSealing, mode: 0o644)
+                }
             }
         } catch {
             let reason = (error as? FileError).map { "\($0)" } ?? error.localizedDescription

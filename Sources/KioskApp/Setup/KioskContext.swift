@@ -1,4 +1,5 @@
 import Foundation
+import KioskCrypto
 import KioskOutbox
 
 /// The data folder, its configuration and the operator's files, as every subcommand needs them.
@@ -24,10 +25,36 @@ package struct KioskContext: Sendable {
         return KioskContext(folder: folder, config: config, resources: resources)
     }
 
-    /// The outbox, with the center key and the database it seals from.
-    package func outbox() throws -> Outbox {
+    /// The outbox, with the center key, the database it seals from and headquarters' sealing key
+    /// (`--hq-seal-key`, else `hq_sealing_key`; without either, sealing refuses with a clear error).
+    package func outbox(sealingKey: String? = nil, acceptSealingKey: String? = nil) throws -> Outbox {
         Outbox(
             folder: folder.outboxURL, database: try folder.openDatabase(), center: config.center,
-            key: try folder.centerKey.load())
+            key: try folder.centerKey.load(),
+            sealing: try sealing(keyOption: sealingKey, accept: acceptSealingKey))
+    }
+
+    /// Headquarters' sealing key and how long plaintext stays, or nil when no key is configured.
+    /// `keyOption` is a path as given on the command line (relative to the working directory).
+    package func sealing(keyOption: String?, accept: String?) throws(SetupError) -> Outbox.Sealing? {
+        let path =
+            keyOption.map {
+                URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                    .standardizedFileURL.path
+            } ?? config.hqSealingKey.map(folder.configPaths.path)
+        guard let path else { return nil }
+        let key: X25519PublicKey
+        do {
+            key = try X25519PublicKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw SetupError(
+                "cannot read headquarters' sealing key \(path): \(error) (it is the X25519 \"PUBLIC KEY\" PEM "
+                    + "that `kiosk-hq keys show` prints as the sealing key)")
+        }
+        if let accept, !(accept.count == 64 && accept.allSatisfy(\.isHexDigit)) {
+            throw SetupError("--accept-sealing-key must be a key fingerprint: 64 hex digits")
+        }
+        return Outbox.Sealing(
+            key: key, confirmedFingerprint: accept?.lowercased(), keepPlaintextDays: config.keepPlaintextDays ?? 0)
     }
 }

@@ -13,6 +13,8 @@ package struct StatusReport: Encodable, Sendable {
     package let applications: [String: Int]
     package let integrity: String
     package let upload: UploadStatusReport?
+    /// Headquarters' sealing key, and what plaintext this kiosk still holds.
+    package let sealing: SealingStatusReport?
     /// Whether the attend service takes applications, and the free disk.
     package let health: HealthStatusReport
 
@@ -23,10 +25,15 @@ package struct StatusReport: Encodable, Sendable {
         var counts: [ApplicationState: Int] = [:]
         let integrity: String
         var upload: UploadStatusReport?
+        var sealing: SealingStatusReport?
         do {
             let database = try AppDatabase.open(at: context.folder.databasePath)
             counts = try database.applications.countsByState()
             upload = try? UploadStatusReport(database.delivery.summary())
+            sealing = try? SealingStatusReport(
+                keyFingerprint: (try? context.sealing(keyOption: nil, accept: nil))??.key.fingerprint,
+                keepPlaintextDays: context.config.keepPlaintextDays ?? 0,
+                plaintextHeld: database.batches.plaintextHeld())
             integrity = "ok"
         } catch let error as StoreError {
             integrity = error.description
@@ -40,6 +47,7 @@ package struct StatusReport: Encodable, Sendable {
         applications = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
         self.integrity = integrity
         self.upload = upload
+        self.sealing = sealing
         health = HealthStatusReport(
             check: HealthCheck(folder: context.folder, config: context.config), integrity: integrity)
     }
@@ -55,7 +63,7 @@ package struct StatusReport: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case center, form, applications, integrity, upload, health
+        case center, form, applications, integrity, upload, sealing, health
         case centerName = "center_name"
         case dataDir = "data_dir"
         case kioskDir = "kiosk_dir"
@@ -76,6 +84,7 @@ package struct StatusReport: Encodable, Sendable {
                 "  \(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(applications[state.rawValue] ?? 0)"
             )
         }
+        lines.append(contentsOf: sealing?.lines ?? [])
         lines.append(contentsOf: upload?.lines ?? [])
         lines.append(contentsOf: health.lines)
         return lines.joined(separator: "\n")

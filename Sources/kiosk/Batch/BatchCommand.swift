@@ -16,11 +16,16 @@ struct BatchCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Seal the approved applications into the next batch in DATA/outbox.",
             discussion: """
-                Also rebuilds the file of any sealed batch that an interruption left without one. \
-                Nothing approved: says so and exits 0.
+                The records are sealed to headquarters' sealing key (hq_sealing_key, or \
+                --hq-seal-key): once the batch is on disk, only headquarters can read them, and their \
+                answers are deleted from this kiosk (unless keep_plaintext_days keeps them a while). \
+                Also finishes any batch an interruption left half done. Nothing approved: says so and \
+                exits 0.
                 """)
 
         @OptionGroup var data: DataOptions
+
+        @OptionGroup var sealing: SealingOptions
 
         @Option(help: "The most applications in one batch.")
         var limit = 500
@@ -34,7 +39,8 @@ struct BatchCommand: AsyncParsableCommand {
         func run() async throws {
             KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
             let context = try data.context()
-            let outbox = try context.outbox()
+            let outbox = try context.outbox(
+                sealingKey: sealing.hqSealKey, acceptSealingKey: sealing.acceptSealingKey)
             for file in try outbox.completePending() {
                 print("completed \(file.lastPathComponent) (interrupted earlier)")
             }

@@ -14,8 +14,9 @@ struct UploadCommand: AsyncParsableCommand {
             sequence order over HTTPS, trusting only the configured headquarters CA. A batch counts \
             as delivered only when headquarters' receipt verifies with the pinned receipt key and \
             names exactly that batch. Transient failures are retried with exponential backoff within \
-            the run. Configuration: hq_url, hq_ca, hq_receipt_key (optional hq_client_cert, \
-            hq_client_key, retention_days) in config.json; relative paths there are relative to \
+            the run. Configuration: hq_url, hq_ca, hq_receipt_key, hq_sealing_key (optional \
+            hq_client_cert, hq_client_key, retention_days, keep_plaintext_days) in config.json; \
+            relative paths there are relative to \
             the configuration file's folder. \
             Exit codes: 0 all delivered or nothing to do; 75 headquarters unreachable or failing \
             (5xx), work remains, try later; 1 an operator must act (refused batch, bad receipt, \
@@ -36,6 +37,8 @@ struct UploadCommand: AsyncParsableCommand {
         name: .customLong("hq-key"),
         help: ArgumentHelp("Headquarters' receipt public key (PEM), overriding hq_receipt_key.", valueName: "pem"))
     var hqKey: String?
+
+    @OptionGroup var sealing: SealingOptions
 
     @Option(help: "The most applications in one new batch.")
     var limit = 500
@@ -76,6 +79,8 @@ struct UploadCommand: AsyncParsableCommand {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
         let context = try data.context()
         var overrides = UploadOverrides(hqURL: hq, hqCA: hqCA, hqReceiptKey: hqKey)
+        overrides.hqSealingKey = sealing.hqSealKey
+        overrides.acceptSealingKey = sealing.acceptSealingKey
         overrides.batchLimit = limit
         overrides.attempts = attempts
         overrides.connectTimeout = .milliseconds(Int64(connectTimeout * 1000))
@@ -84,7 +89,9 @@ struct UploadCommand: AsyncParsableCommand {
         overrides.runTimeLimit = .milliseconds(Int64(maxTime * 1000))
         let settings = try UploadSettings(folder: context.folder, config: context.config, overrides: overrides)
         let reporter: any UploadReporter = isatty(STDOUT_FILENO) == 1 ? TerminalUploadReporter() : LineUploadReporter()
-        let report = try await Uploader(context: context, settings: settings, reporter: reporter).run()
+        let report = try await Uploader(
+            context: context, settings: settings, overrides: overrides, reporter: reporter
+        ).run()
         print(report.summary)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

@@ -24,6 +24,8 @@ final class UploadWorld: Sendable {
     let receiptKey: Ed25519PrivateKey
     let intake: Intake
     let pki: TestPKI
+    /// Headquarters' sealing key pair: the kiosk seals to its public half.
+    let sealingKey: X25519PrivateKey
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-upload-\(UUID().uuidString)")
@@ -40,6 +42,7 @@ final class UploadWorld: Sendable {
         intake = Intake(
             folder: hqFolder, database: hqDatabase, receiptKey: receiptKey, maxBatchBytes: 64 << 20, logger: logger)
         pki = try TestPKI(in: root, name: "hq")
+        sealingKey = try X25519PrivateKey.generate()
     }
 
     deinit {
@@ -48,7 +51,11 @@ final class UploadWorld: Sendable {
 
     var databasePath: String { root.appendingPathComponent("kiosk.sqlite").path }
     var sentURL: URL { root.appendingPathComponent("sent") }
-    var outbox: Outbox { Outbox(folder: outboxFolder, database: database, center: "DEMO01", key: centerKey) }
+    /// How the kiosk seals: to headquarters' sealing key, answers deleted as they are sealed.
+    var sealing: Outbox.Sealing { Outbox.Sealing(key: sealingKey.publicKey) }
+    var outbox: Outbox {
+        Outbox(folder: outboxFolder, database: database, center: "DEMO01", key: centerKey, sealing: sealing)
+    }
 
     /// Stores `count` applications and approves them through the review store, with their
     /// history and audit entries, as the console does.
@@ -124,8 +131,7 @@ final class UploadWorld: Sendable {
         settings.batchLimit = batchLimit
         return Uploader(
             database: database, outboxFolder: outbox.folder, center: "DEMO01", centerKey: centerKey,
-            sentFolder: sentURL,
-            settings: settings, now: now)
+            sentFolder: sentURL, settings: settings, sealing: sealing, now: now)
     }
 
     /// Runs headquarters' real server over HTTPS on a free port for the duration of `body`.
