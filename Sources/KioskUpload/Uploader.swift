@@ -142,8 +142,9 @@ public struct Uploader: Sendable {
             UploadRun(
                 startedAt: started, finishedAt: now(), outcome: outcome, deliveredBatches: delivered.count,
                 error: failure?.message))
-        // Checkpoint again after logging the run, so the WAL ends empty when personal data was deleted.
-        if purged > 0 { try? database.delivery.checkpointTruncate() }
+        // Checkpoint again after logging the run, so the WAL ends empty when personal data was
+        // deleted (by the retention purge, or by sealing new batches).
+        if purged > 0 || created > 0 { try? database.delivery.checkpointTruncate() }
         return Report(outcome: outcome, created: created, delivered: delivered, remaining: remaining, failure: failure)
     }
 

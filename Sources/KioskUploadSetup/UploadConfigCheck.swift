@@ -13,31 +13,9 @@ package enum UploadConfigCheck {
     package static func lines(_ config: KioskConfig, folder: DataFolder) throws(SetupError) -> [String] {
         let file = folder.configURL.path
         let paths = folder.configPaths
-        var lines: [String] = []
-        if let sealingKey = config.hqSealingKey {
-            let path = paths.path(sealingKey)
-            let key: X25519PublicKey
-            do {
-                key = try X25519PublicKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
-            } catch {
-                throw SetupError(
-                    "\(file): key \"hq_sealing_key\": \(path) is not headquarters' X25519 sealing key (the "
-                        + "sealing key `kiosk-hq keys show` prints): \(error)")
-            }
-            let keep = config.keepPlaintextDays ?? 0
-            lines.append(
-                "sealing:     records sealed to \(key.fingerprint) (\(path)); answers "
-                    + (keep == 0 ? "deleted when sealed" : "kept \(keep) days after sealing"))
-        } else {
-            lines.append("sealing:     not configured (no hq_sealing_key); approved applications cannot be sealed")
-        }
         guard let hqURL = config.hqURL else {
-            return lines + ["upload:      not configured (no hq_url); sealed batches wait in the outbox"]
-        }
-        guard config.hqSealingKey != nil else {
-            throw SetupError(
-                "\(file): key \"hq_sealing_key\" is missing; expected the PEM file of headquarters' sealing key "
-                    + "(what `kiosk-hq keys show` prints), to which every batch's records are sealed")
+            return try sealingLines(config, folder: folder)
+                + ["upload:      not configured (no hq_url); sealed batches wait in the outbox"]
         }
         func read(
             _ key: String, _ value: String, expecting marker: String, _ what: String
@@ -80,11 +58,40 @@ package enum UploadConfigCheck {
                 "hq_client_cert", certificate, expecting: "-----BEGIN CERTIFICATE-----", "a PEM certificate")
             _ = try read("hq_client_key", key, expecting: "PRIVATE KEY-----", "a PEM private key")
         }
+        guard config.hqSealingKey != nil else {
+            throw SetupError(
+                "\(file): key \"hq_sealing_key\" is missing; expected the PEM file of headquarters' sealing key "
+                    + "(what `kiosk-hq keys show` prints), to which every batch's records are sealed")
+        }
+        let lines = try sealingLines(config, folder: folder)
         guard folder.centerKey.exists else {
             throw SetupError(
                 "no center key in \(folder.centerKey.folder.path): create it with `kiosk keys init` and register "
                     + "its public key with headquarters")
         }
         return lines + ["upload:      \(hqURL), receipts checked with \(paths.path(receiptKey))"]
+    }
+
+    /// The sealing line: headquarters' sealing key, which must be an X25519 public key.
+    private static func sealingLines(_ config: KioskConfig, folder: DataFolder) throws(SetupError) -> [String] {
+        let file = folder.configURL.path
+        let paths = folder.configPaths
+        if let sealingKey = config.hqSealingKey {
+            let path = paths.path(sealingKey)
+            let key: X25519PublicKey
+            do {
+                key = try X25519PublicKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw SetupError(
+                    "\(file): key \"hq_sealing_key\": \(path) is not headquarters' X25519 sealing key (the "
+                        + "sealing key `kiosk-hq keys show` prints): \(error)")
+            }
+            let keep = config.keepPlaintextDays ?? 0
+            return [
+                "sealing:     records sealed to \(key.fingerprint) (\(path)); answers "
+                    + (keep == 0 ? "deleted when sealed" : "kept \(keep) days after sealing")
+            ]
+        }
+        return ["sealing:     not configured (no hq_sealing_key); approved applications cannot be sealed"]
     }
 }

@@ -61,28 +61,24 @@ def main():
     enc, offset = sealed[:32], 32
     context = SUITE.create_recipient_context(enc, SUITE.kem.deserialize_private_key(raw), info=info)
     out = sys.stdout.buffer
-    last = False
     chunks = 0
     while offset < len(sealed):
-        if last:
-            fail("bytes after the last chunk")
         if offset + 4 > len(sealed):
             fail("a cut length prefix")
         (length,) = struct.unpack(">I", sealed[offset:offset + 4])
         if not TAG <= length <= MAX_CHUNK + TAG or offset + 4 + length > len(sealed):
             fail(f"chunk {chunks + 1} declares {length} bytes")
-        ciphertext = sealed[offset + 4:offset + 4 + length]
+        ciphertext = sealed[offset:offset + 4 + length][4:]
+        # The chunk that ends the entry is the last one: its AAD is 0x01, every other chunk's 0x00.
+        last = offset + 4 + length == len(sealed)
         try:
-            plaintext = context.open(ciphertext, aad=b"\x00")
+            out.write(context.open(ciphertext, aad=b"\x01" if last else b"\x00"))
         except Exception:
-            plaintext = context.open(ciphertext, aad=b"\x01")  # raises if neither opens
-            last = True
-        out.write(plaintext)
+            fail(f"chunk {chunks + 1} does not open (another key, or changed bytes)")
         chunks += 1
         offset += 4 + length
-    if not last:
-        fail(f"no last chunk after {chunks} chunks")
-
+    if chunks == 0:
+        fail("no chunk after the encapsulated key")
 
 if __name__ == "__main__":
     main()

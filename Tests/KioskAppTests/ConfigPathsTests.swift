@@ -15,6 +15,8 @@ struct ConfigPathsTests {
         let receiptKey = try Ed25519PrivateKey.generate().publicKey.pemRepresentation
         _ = try temporary.file("etc/hq-ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
         _ = try temporary.file("etc/keys/receipt.pub.pem", receiptKey)
+        let sealingKey = try X25519PrivateKey.generate().publicKey
+        _ = try temporary.file("etc/keys/sealing.pub.pem", sealingKey.pemRepresentation)
         try FileManager.default.copyItem(
             at: Repository.kioskFolder, to: temporary.url.appendingPathComponent("etc/Kiosk"))
         let config = try temporary.file(
@@ -22,7 +24,7 @@ struct ConfigPathsTests {
             """
             { "center": "KYIV07", "center_name": "Kyiv", "form": "ua-contract", "idle_timeout_seconds": 120,
               "kiosk_dir": "Kiosk", "hq_url": "https://hq.example:8443", "hq_ca": "hq-ca.pem",
-              "hq_receipt_key": "keys/receipt.pub.pem" }
+              "hq_receipt_key": "keys/receipt.pub.pem", "hq_sealing_key": "keys/sealing.pub.pem" }
             """)
         let environment = [
             "KIOSK_DATA_DIR": temporary.url.appendingPathComponent("data").path, "KIOSK_CONFIG": config.path,
@@ -44,7 +46,15 @@ struct ConfigPathsTests {
         let settings = try UploadSettings(folder: folder, config: config, overrides: UploadOverrides())
 
         // Then both found the files beside the configuration, not in the data folder
-        #expect(check == ["upload:      https://hq.example:8443, receipts checked with \(etc)/keys/receipt.pub.pem"])
+        let fingerprint = try X25519PublicKey(
+            pemRepresentation: String(contentsOfFile: "\(etc)/keys/sealing.pub.pem", encoding: .utf8)
+        ).fingerprint
+        #expect(
+            check == [
+                "sealing:     records sealed to \(fingerprint) (\(etc)/keys/sealing.pub.pem); answers deleted when sealed",
+                "upload:      https://hq.example:8443, receipts checked with \(etc)/keys/receipt.pub.pem",
+            ])
+        #expect(try folder.openDatabase().batches.plaintextHeld() == 0)
         #expect(settings.caCertificate == "\(etc)/hq-ca.pem")
         #expect(folder.configPaths.path("keys/receipt.pub.pem") == "\(etc)/keys/receipt.pub.pem")
     }

@@ -42,12 +42,32 @@ struct BatchTests {
     }
 
     @Test func aBatchVerifiesWithTheReadmeStockCommands() throws {
-        // Given a batch made by the kiosk from 25 approved applications
+        // Given a batch made by the kiosk from 25 approved applications, sealed to headquarters' key
         let fixture = try KioskFixture()
+        let sealing = try TestSealingKey()
+        fixture.sealing = sealing
         try Self.approvedApplications(25, in: fixture)
         let created = try fixture.run(["batch", "create"])
-        #expect(created.status == 0)
+        #expect(created.status == 0, "\(created.error)")
         let tar = fixture.dataDir.appendingPathComponent("outbox/DEMO01-00000001.tar")
+
+        // Then no surname is left in clear anywhere in the data folder: database, WAL, shared
+        // memory, outbox
+        let clear = try Self.shell("grep -a -r -l -e 'Surname' . || true", in: fixture.dataDir)
+        #expect(clear.output.isEmpty, "in clear: \(clear.output)")
+        #expect(try fixture.sqlite("SELECT COUNT(*) FROM application WHERE answers IS NOT NULL") == "0")
+
+        // And pyhpke, an independent HPKE implementation, opens the records with headquarters'
+        // opening key, following the README's layout
+        let lines = try sealing.openWithPyHPKE(tar.path)
+        let records = try lines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(records.count == 25)
+        #expect(
+            records.compactMap { ($0["answers"] as? [String: Any])?["surname"] as? String }
+                == (1...25).map { "Surname \($0)" })
+
         let work = fixture.dataDir.appendingPathComponent("check")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
@@ -59,7 +79,7 @@ struct BatchTests {
         let verify = try Self.shell(
             "openssl pkeyutl -verify -pubin -inkey center.pub.pem -rawin -in manifest.json -sigfile manifest.sig",
             in: work)
-        let digest = try Self.shell("sha256sum records.jsonl | cut -d' ' -f1", in: work)
+        let digest = try Self.shell("sha256sum records.sealed | cut -d' ' -f1", in: work)
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("manifest.json")))
                 as? [String: Any])
@@ -69,11 +89,15 @@ struct BatchTests {
         #expect(verify.status == 0 && verify.output.contains("Signature Verified Successfully"))
         #expect(digest.output.trimmingCharacters(in: .whitespacesAndNewlines) == manifest["records_sha256"] as? String)
         #expect(manifest["count"] as? Int == 25 && manifest["sequence"] as? Int == 1)
+        #expect(manifest["format"] as? String == "kiosk-batch/2")
+        #expect(manifest["sealing_key_fingerprint"] as? String == (try sealing.fingerprint))
+        #expect(manifest["references"] as? [String] == records.compactMap { $0["reference"] as? String })
         #expect((try fixture.run(["batch", "verify", tar.path])).status == 0)
 
         // And a changed record, a changed manifest and a wrong key each fail
-        _ = try Self.shell("sed -i 's/Surname 7\"/Surname 8\"/' records.jsonl", in: work)
-        let changedDigest = try Self.shell("sha256sum records.jsonl | cut -d' ' -f1", in: work)
+        _ = try Self.shell(
+            "printf 'x' | dd of=records.sealed bs=1 seek=100 conv=notrunc 2>/dev/null", in: work)
+        let changedDigest = try Self.shell("sha256sum records.sealed | cut -d' ' -f1", in: work)
         #expect(
             changedDigest.output.trimmingCharacters(in: .whitespacesAndNewlines) != manifest["records_sha256"]
                 as? String)
@@ -98,6 +122,8 @@ struct BatchTests {
     @Test func killingBatchCreationNeverLosesOrDuplicatesAnApplication() throws {
         // Given 3,000 approved applications
         let fixture = try KioskFixture()
+        let sealing = try TestSealingKey()
+        fixture.sealing = sealing
         try Self.approvedApplications(3000, in: fixture)
 
         // When `kiosk batch create --limit 400` is killed with SIGKILL at random moments, again and again
@@ -109,13 +135,15 @@ struct BatchTests {
             process.kill(signal: SIGKILL)
             _ = try process.waitForExit(timeout: .seconds(30))
 
-            // Then after every kill, each application is approved, or batched in exactly one batch
+            // Then after every kill, each application is approved (with its answers), or batched in
+            // exactly one batch (without them)
             #expect(try fixture.sqlite("PRAGMA integrity_check") == "ok")
             #expect(
                 try fixture.sqlite(
                     """
                     SELECT COUNT(*) FROM application
                     WHERE (state = 'batched') != (batch_sequence IS NOT NULL) OR state NOT IN ('approved', 'batched')
+                        OR (state = 'batched') != (answers IS NULL)
                     """) == "0")
         }
         // And rerunning completes the work: every batch's file exists and the chain verifies
@@ -133,8 +161,7 @@ struct BatchTests {
                 .path
             let verify = try fixture.run(["batch", "verify", file] + (previous.map { ["--previous", $0] } ?? []))
             #expect(verify.status == 0, "\(verify.error)")
-            let listed = try Self.shell("tar -xOf '\(file)' records.jsonl", in: fixture.dataDir)
-            references += listed.output.split(separator: "\n").compactMap { line in
+            references += try sealing.openWithPyHPKE(file).compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["reference"] as? String
             }
             previous = file
@@ -143,7 +170,9 @@ struct BatchTests {
         #expect(Set(references).count == 3000)
         let leftovers = try FileManager.default.contentsOfDirectory(
             atPath: fixture.dataDir.appendingPathComponent("outbox").path
-        ).filter { $0.hasSuffix(".partial") }
+        ).filter { $0.hasSuffix(".partial") || $0.hasSuffix(".sealed") }
         #expect(leftovers.isEmpty)
+        // And no batched application kept its answers, after any of the kills
+        #expect(try fixture.sqlite("SELECT COUNT(*) FROM application WHERE answers IS NOT NULL") == "0")
     }
 }

@@ -169,7 +169,9 @@ struct ConfigTests {
     @Test func configCheckRefusesUnreadableOrWrongHeadquartersFiles() throws {
         // Given an https headquarters whose CA file is missing
         let fixture = try prepared()
-        let upload = #""hq_url": "https://hq.example:8443", "hq_ca": "hq-ca.pem", "hq_receipt_key": "hq.pub.pem""#
+        let upload =
+            #""hq_url": "https://hq.example:8443", "hq_ca": "hq-ca.pem", "hq_receipt_key": "hq.pub.pem", "#
+            + #""hq_sealing_key": "hq-sealing.pub.pem""#
         try fixture.writeConfig(KioskFixture.config(upload))
         let missingCA = try fixture.run(["config", "check"])
 
@@ -179,18 +181,33 @@ struct ConfigTests {
         try fixture.writeFile("hq.pub.pem", certificate)
         let wrongKey = try fixture.run(["config", "check"])
 
-        // And then a real Ed25519 public key
+        // And then a real Ed25519 public key, with a sealing key that is the receipt key (Ed25519, not X25519)
         let key = try KioskFixture.tool("/bin/sh", ["-c", "openssl genpkey -algorithm ed25519 | openssl pkey -pubout"])
         try fixture.writeFile("hq.pub.pem", key + "\n")
+        try fixture.writeFile("hq-sealing.pub.pem", key + "\n")
+        let wrongSealingKey = try fixture.run(["config", "check"])
+
+        // And then headquarters' real X25519 sealing key
+        let sealing = try KioskFixture.tool(
+            "/bin/sh", ["-c", "openssl genpkey -algorithm x25519 | openssl pkey -pubout"])
+        try fixture.writeFile("hq-sealing.pub.pem", sealing + "\n")
         let good = try fixture.run(["config", "check"])
+        let fingerprint = try KioskFixture.tool(
+            "/bin/sh",
+            ["-c", "openssl pkey -pubin -in '\(fixture.dataDir.path)/hq-sealing.pub.pem' -outform DER | sha256sum"])
 
         #expect(missingCA.status == 1)
         #expect(missingCA.error.contains(#"key "hq_ca": cannot read \#(fixture.dataDir.path)/hq-ca.pem"#))
         #expect(wrongKey.status == 1)
         #expect(wrongKey.error.contains(#"key "hq_receipt_key""#))
         #expect(wrongKey.error.contains("is not a PEM public key"))
+        #expect(wrongSealingKey.status == 1)
+        #expect(wrongSealingKey.error.contains(#"key "hq_sealing_key""#))
+        #expect(wrongSealingKey.error.contains("X25519"))
         #expect(good.status == 0, "\(good.error)")
         #expect(good.output.contains("upload:      https://hq.example:8443"))
+        #expect(good.output.contains("sealing:     records sealed to \(fingerprint.prefix(64))"))
+        #expect(good.output.contains("answers deleted when sealed"))
     }
 
     @Test func theExampleConfigurationDecodesAndOnlyLacksTheHeadquartersFiles() throws {

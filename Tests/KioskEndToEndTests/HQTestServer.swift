@@ -31,6 +31,8 @@ final class HQTestServer {
     }
 
     var receiptKey: String { dataDir.appendingPathComponent("keys/receipt.pub.pem").path }
+    /// Headquarters' sealing public key, to which the kiosk seals (`kiosk-hq keys init` makes it).
+    var sealingKey: String { dataDir.appendingPathComponent("keys/sealing.pub.pem").path }
     var url: String { "https://127.0.0.1:\(port)" }
     var databasePath: String { dataDir.appendingPathComponent("hq.sqlite").path }
 

@@ -36,7 +36,7 @@ final class UploadEndToEndTests {
         try fixture.run(
             [
                 "upload", "--hq", url ?? hq.url, "--hq-ca", hq.pki.caCertificate, "--hq-key", hq.receiptKey,
-                "--backoff", "0.05",
+                "--hq-seal-key", hq.sealingKey, "--backoff", "0.05",
             ]
                 + extra)
     }
@@ -153,11 +153,18 @@ final class UploadEndToEndTests {
         try storeApproved(1)
         try hq.start()
         let other = try TestPKI(in: fixture.dataDir, name: "other")
-        let run = try fixture.run(["upload", "--hq", hq.url, "--hq-ca", other.caCertificate, "--hq-key", hq.receiptKey])
+        let run = try fixture.run([
+            "upload", "--hq", hq.url, "--hq-ca", other.caCertificate, "--hq-key", hq.receiptKey, "--hq-seal-key",
+            hq.sealingKey,
+        ])
         #expect(run.status == 1)
         #expect(run.error.contains("upload failed (tls)"))
         #expect(try hq.count("batch") == 0)
-        #expect(try fixture.sqlite("SELECT COUNT(*) FROM application WHERE answers IS NOT NULL") == "1")
+        // The application was sealed before the connection failed: its batch waits in the outbox.
+        #expect(try fixture.sqlite("SELECT state FROM application") == "batched")
+        #expect(
+            FileManager.default.fileExists(
+                atPath: fixture.dataDir.appendingPathComponent("outbox/DEMO01-00000001.tar").path))
     }
 
     @Test func plainHTTPToAnotherHostIsRefusedInTheConfiguration() throws {

@@ -169,6 +169,6 @@ extension EditTests {
         #expect(history.map(\.action) == [.edit, .reject])
         #expect(history.allSatisfy { $0.oldValue == nil && $0.newValue == nil && $0.note == nil })
         #expect(history.first?.field == "phone" && history.first?.staffID == "olena")
-        #expect(console.handle("show \(reference)").text.contains("The personal data was purged"))
+        #expect(console.handle("show \(reference)").text.contains("Sealed for headquarters on"))
     }
 }

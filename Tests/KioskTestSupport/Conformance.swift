@@ -1,7 +1,7 @@
 import Foundation
 
 /// The independent implementations the kiosk is checked against (libphonenumber's Python port,
-/// `email-validator`), run through the corpus scripts in `Tests/Conformance/`.
+/// `email-validator`, pyhpke), run through the corpus scripts in `Tests/Conformance/`.
 ///
 /// The Python comes from the repository's `.venv` (what `.ci/run` creates) or else `python3`
 /// on PATH; a missing package is a failure naming the command that installs it, not a skip.
@@ -12,12 +12,19 @@ package enum Conformance {
     /// Runs `Tests/Conformance/SCRIPT` and returns its lines decoded as `Row`.
     package static func rows<Row: Decodable>(_ script: String, _ arguments: [String] = [], as: Row.Type) throws -> [Row]
     {
+        let decoder = JSONDecoder()
+        return try output(script, arguments).split(separator: "\n").map {
+            try decoder.decode(Row.self, from: Data($0.utf8))
+        }
+    }
+
+    /// Runs `Tests/Conformance/SCRIPT` and returns what it printed; a non-zero exit is an error.
+    package static func output(_ script: String, _ arguments: [String] = []) throws -> String {
         let result = try ProcessRunner.run(python(), [folder.appendingPathComponent(script).path] + arguments)
         guard result.status == 0 else {
             throw HarnessError.toolFailed("python3 \(script)", status: result.status, stderr: result.stderr)
         }
-        let decoder = JSONDecoder()
-        return try result.stdoutText.split(separator: "\n").map { try decoder.decode(Row.self, from: Data($0.utf8)) }
+        return result.stdoutText
     }
 
     private static func python() throws -> URL {

@@ -39,9 +39,10 @@ struct UploaderTests {
         #expect(report.created == 3)
         #expect(report.delivered.map(\.sequence) == [1, 2, 3])
         #expect(report.delivered.allSatisfy { !$0.alreadyReceived })
-        // And every application is delivered once at headquarters, still with answers (7 days' retention)
+        // And every application is delivered once at headquarters; the kiosk lost its answers when
+        // they were sealed
         #expect(try world.kioskState().states == ["delivered": 5])
-        #expect(try world.kioskState().withAnswers == 5)
+        #expect(try world.kioskState().withAnswers == 0)
         #expect(try world.hqRecords() == (5, 5))
         // And the receipts are stored and verify; the tars moved to sent/
         for sequence in 1...3 {
@@ -60,6 +61,8 @@ struct UploaderTests {
     }
 
     @Test func personalDataIsPurgedAfterTheRetentionPeriodAndTheWALIsTruncated() async throws {
+        // Given a center that keeps the answers 30 days after sealing for its staff
+        let world = try UploadWorld(keepPlaintextDays: 30)
         try world.storeApproved(3)
         try await world.withHQ { port in
             let settings = try world.settings(port: port)
@@ -86,6 +89,7 @@ struct UploaderTests {
     }
 
     @Test func retentionZeroPurgesAtDelivery() async throws {
+        let world = try UploadWorld(keepPlaintextDays: 30)
         try world.storeApproved(2)
         let report = try await world.withHQ { port in
             var settings = try world.settings(port: port)
@@ -162,6 +166,7 @@ struct UploaderTests {
     }
 
     @Test func aBare200IsNotADelivery() async throws {
+        let world = try UploadWorld(keepPlaintextDays: 30)
         try world.storeApproved(1)
         let report = try await withServer(
             faultServer(world) { request, _ in
@@ -180,6 +185,7 @@ struct UploaderTests {
 
     @Test func aReceiptSignedByAWrongKeyDeliversNothingAndDeletesNothing() async throws {
         // Given the kiosk pins a key that is not headquarters' receipt key, and retention 0
+        let world = try UploadWorld(keepPlaintextDays: 30)
         try world.storeApproved(2)
         let wrongKey = try Ed25519PrivateKey.generate().publicKey
         let report = try await world.withHQ { port in
@@ -294,10 +300,13 @@ struct UploaderTests {
     @Test func aTamperedBatchIsRefusedByHeadquartersAndNeedsAnOperator() async throws {
         try world.storeApproved(2)
         let (_, file) = try #require(try world.outbox.createBatch(limit: 500))
-        // One digit of an RNOKPP in records.jsonl changed: still valid JSON, no longer what was signed
-        let text = try String(contentsOf: file, encoding: .isoLatin1)
-        try text.replacingOccurrences(of: "3652504575", with: "4652504575").write(
-            to: file, atomically: true, encoding: .isoLatin1)
+        // One byte of the sealed records changed: the tar is intact, its content no longer what was signed
+        var bytes = [UInt8](try Data(contentsOf: file))
+        let header = try #require(
+            (0..<(bytes.count / 512)).first { bytes[($0 * 512)..<($0 * 512 + 14)].elementsEqual("records.sealed".utf8) }
+        )
+        bytes[(header + 1) * 512 + 100] ^= 0x20
+        try Data(bytes).write(to: file)
         let report = try await world.withHQ { port in
             await world.uploader(try world.settings(port: port)).run()
         }

@@ -329,8 +329,10 @@ config)
     etc=$root/etc/kiosk
     openssl req -x509 -newkey ed25519 -keyout "$work/ca.key" -noenc -subj /CN=hq-ca -days 2 -out "$etc/hq-ca.pem" 2>/dev/null
     openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout -out "$etc/hq-receipt.pub.pem"
+    openssl genpkey -algorithm x25519 2>/dev/null | openssl pkey -pubout -out "$etc/hq-sealing.pub.pem"
     export KIOSK_CONFIG=$etc/config.json KIOSK_DATA_DIR=$root/var/lib/kiosk
     export KIOSK_HQ_CA=$etc/hq-ca.pem KIOSK_HQ_RECEIPT_KEY=$etc/hq-receipt.pub.pem
+    export KIOSK_HQ_SEALING_KEY=$etc/hq-sealing.pub.pem
     kiosk=$root/usr/local/bin/kiosk
     cd "$work"
     if output=$("$kiosk" config check 2>&1); then fail "config check passed without the center key: $output"; fi

@@ -19,9 +19,17 @@ final class KioskFixture {
 
     var databasePath: String { dataDir.appendingPathComponent("kiosk.sqlite").path }
 
+    /// Headquarters' sealing key the kiosk seals to (`KIOSK_HQ_SEALING_KEY`), if the test set one;
+    /// else the demo folder's own demo key.
+    var sealing: TestSealingKey?
+
     /// A minimal environment: no inherited KIOSK_* variables, a UTF-8 locale.
     var environment: [String: String] {
-        ["PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm", "HOME": dataDir.path]
+        var environment = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm", "HOME": dataDir.path,
+        ]
+        if let sealing { environment["KIOSK_HQ_SEALING_KEY"] = sealing.publicKeyPath }
+        return environment
     }
 
     func arguments(_ subcommand: [String]) -> [String] {

@@ -26,8 +26,11 @@ final class UploadWorld: Sendable {
     let pki: TestPKI
     /// Headquarters' sealing key pair: the kiosk seals to its public half.
     let sealingKey: X25519PrivateKey
+    /// How long the kiosk keeps the answers after sealing (0: deleted as they are sealed).
+    let keepPlaintextDays: Int
 
-    init() throws {
+    init(keepPlaintextDays: Int = 0) throws {
+        self.keepPlaintextDays = keepPlaintextDays
         root = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-upload-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         database = try AppDatabase.open(at: root.appendingPathComponent("kiosk.sqlite").path)
@@ -51,8 +54,8 @@ final class UploadWorld: Sendable {
 
     var databasePath: String { root.appendingPathComponent("kiosk.sqlite").path }
     var sentURL: URL { root.appendingPathComponent("sent") }
-    /// How the kiosk seals: to headquarters' sealing key, answers deleted as they are sealed.
-    var sealing: Outbox.Sealing { Outbox.Sealing(key: sealingKey.publicKey) }
+    /// How the kiosk seals: to headquarters' sealing key, keeping the answers `keepPlaintextDays`.
+    var sealing: Outbox.Sealing { Outbox.Sealing(key: sealingKey.publicKey, keepPlaintextDays: keepPlaintextDays) }
     var outbox: Outbox {
         Outbox(folder: outboxFolder, database: database, center: "DEMO01", key: centerKey, sealing: sealing)
     }
