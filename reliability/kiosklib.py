@@ -23,6 +23,10 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 from reference import reference  # noqa: E402  (reference numbers with their check character)
 
 REFERENCE = re.compile(rb"[A-Z0-9]{2,12}-\d{4}-\d{6}-[0-9A-Z]")
+# The independent opener of sealed batches (pyhpke), and the Python that has it: the
+# repository's .venv that .ci/run creates, else python3.
+OPENER = os.path.join(ROOT, "Tests", "Conformance", "open_sealed_batch.py")
+VENV_PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 
 # One complete ua-contract application typed in English, from the language menu to the Enter
 # that leaves the reference screen (the same answers the benchmarks and the README use).
@@ -178,9 +182,19 @@ class Kiosk:
         return Process(self.args(*subcommand), self.env)
 
     def init(self):
+        """Creates the data folder, and seals to a headquarters key pair made with openssl
+        beside it (never inside it): `self.opening_key` opens what the kiosk seals."""
         code, out, err = self.run("status")
         if code != 0:
             raise Failure(f"kiosk status on a new data folder exited {code}: {err.strip()}")
+        keys = self.data.rstrip("/") + "-hq-sealing"
+        public, opening = sealing_key_pair(keys)
+        self.use_sealing_key(public, opening)
+
+    def use_sealing_key(self, public, opening):
+        """Seals to `public` (hq_sealing_key); `opening` is headquarters' matching opening key."""
+        self.set_config(hq_sealing_key=os.path.abspath(public))
+        self.opening_key = os.path.abspath(opening)
 
     def config(self):
         with open(os.path.join(self.data, "config.json")) as f:
@@ -306,12 +320,53 @@ def file_digest(path):
     return digest.hexdigest()
 
 
-def tar_references(path):
-    """The reference of each record line in a batch tar, read with the stock tar."""
-    done = subprocess.run(["tar", "-xOf", path, "records.jsonl"], capture_output=True, timeout=120)
+def sealing_key_pair(directory):
+    """A headquarters sealing key pair made with the openssl CLI: (public PEM, opening key PEM)."""
+    os.makedirs(directory, exist_ok=True)
+    opening = os.path.join(directory, "opening.key.pem")
+    public = os.path.join(directory, "sealing.pub.pem")
+    if not os.path.exists(opening):
+        for args in (["genpkey", "-algorithm", "X25519", "-out", opening],
+                     ["pkey", "-in", opening, "-pubout", "-out", public]):
+            done = subprocess.run(["openssl", *args], capture_output=True, timeout=60)
+            if done.returncode != 0:
+                raise Failure(f"openssl {args[0]}: {done.stderr.decode(errors='replace').strip()}")
+    return public, opening
+
+
+def open_records(path, opening_key):
+    """The record lines of a sealed batch, opened by pyhpke (Tests/Conformance/open_sealed_batch.py)."""
+    python = VENV_PYTHON if os.path.exists(VENV_PYTHON) else "python3"
+    done = subprocess.run([python, OPENER, path, opening_key], capture_output=True, timeout=300)
     if done.returncode != 0:
-        raise Failure(f"tar cannot read {path}: {done.stderr.decode(errors='replace').strip()}")
-    return [json.loads(line)["reference"] for line in done.stdout.splitlines() if line.strip()]
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise Failure(f"the sealed records of {os.path.basename(path)} do not open: "
+                      f"{message[-1] if message else 'exit ' + str(done.returncode)} "
+                      f"(pyhpke: python3 -m pip install -r Tests/Conformance/requirements.txt)")
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+def tar_references(path, opening_key):
+    """The reference of each record of a batch, opened with headquarters' opening key."""
+    return [json.loads(line)["reference"] for line in open_records(path, opening_key)]
+
+
+def clear_text_in(folder, needles, skip=()):
+    """The files under `folder` (database, WAL, outbox, sent ...) that hold any of `needles` in
+    clear, as `grep -a` would find them; `skip` names subfolders not to look in."""
+    found = []
+    for directory, subfolders, files in os.walk(folder):
+        subfolders[:] = [d for d in subfolders if os.path.join(directory, d) not in skip]
+        for name in files:
+            path = os.path.join(directory, name)
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            if any(needle in data for needle in needles):
+                found.append(os.path.relpath(path, folder))
+    return sorted(found)
 
 
 class HQ:
@@ -402,6 +457,8 @@ def kiosk_with_hq(binaries, work):
     pem = center_public_key(kiosk, os.path.join(work, "center.pub.pem"))
     hq = HQ(binaries, os.path.join(work, "hq"))
     hq.setup([(center, pem)])
+    kiosk.use_sealing_key(os.path.join(hq.data, "keys", "sealing.pub.pem"),
+                          os.path.join(hq.data, "keys", "opening.key.pem"))
     return kiosk, hq, center
 
 

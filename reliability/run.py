@@ -10,8 +10,9 @@ skipped, never silently passed.
                                         # kills, fuzzing 5 min per target); writes docs/RELIABILITY.md
   python3 reliability/run.py --short    # the CI run: fewer kills, 20 s per fuzz target (~3 min)
 
-Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend and
-durable-hq (under strace: each reference and each 201 is written after the sync of its commit),
+Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend,
+durable-hq and durable-seal (under strace: each reference and each 201 is written after the sync
+of its commit; a sealed batch is synced before the commit that deletes its answers),
 hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq). `--only NAME ...`
 runs some of them. The programs come from .build/release (full) or .build/debug (short), or
 --bin DIR. Needs python3, sqlite3, tar, openssl, strace; the fuzz scenario also needs swiftc.
@@ -46,6 +47,7 @@ SCENARIOS = {
     "fuzz": (scenarios_fuzz.fuzz, 300, 20),
     "durable-attend": (scenarios_durable.attend, 5, 3),
     "durable-hq": (scenarios_durable.hq, 4, 2),
+    "durable-seal": (scenarios_durable.seal, 4, 2),
     "hostile-hq": (scenarios_hostile.hostile, 3, 1),
 }
 

@@ -7,7 +7,10 @@ each descriptor, and the checks below read that order:
 - `kiosk attend`: each reference number is written to the terminal only after the last write
   to `kiosk.sqlite-wal` before it was followed by an fdatasync/fsync of `kiosk.sqlite-wal`;
 - `kiosk-hq serve`: each `201 Created` (with its signed receipt) goes out only after the same
-  holds for `hq.sqlite-wal`, and after the batch's folder was synced.
+  holds for `hq.sqlite-wal`, and after the batch's folder was synced;
+- `kiosk batch create`: the sealed batch is synced under its hidden name (file, then outbox/)
+  before the database commit that deletes its applications' answers, and renamed into place
+  only after that commit was synced: at no moment is an application in neither place.
 """
 
 import os
@@ -24,6 +27,10 @@ WRITES = ("write", "pwrite64", "writev", "pwritev", "pwritev2", "sendmsg", "send
 CALL = re.compile(r"^(\d+)\s+(\w+)\((\d+)<([^>]*)>(.*)$")
 RESUMED = re.compile(r"^(\d+)\s+<\.\.\. (\w+) resumed>(.*)$")
 RESULT = re.compile(r"\)\s+=\s+(-?\d+)")
+# `1234 rename("/d/outbox/.X.tar.sealed", "/d/outbox/X.tar") = 0` (or renameat/renameat2 with dirfds)
+RENAME = re.compile(r'^(\d+)\s+rename(?:at2?)?\((?:-?\d+(?:<[^>]*>)?, )?"([^"]+)", (?:-?\d+(?:<[^>]*>)?, )?"([^"]+)"'
+                    r'.*\)\s+=\s+0')
+RENAMES = ("rename", "renameat", "renameat2")
 
 
 def strace_binary():
@@ -48,6 +55,11 @@ def events(trace_path):
     with open(trace_path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
+            renamed = RENAME.match(line)
+            if renamed:
+                pid, source, destination = renamed.groups()
+                done.append(Event(pid, "rename", -1, destination, source))
+                continue
             call = CALL.match(line)
             if call:
                 pid, name, fd, path, rest = call.groups()
@@ -125,6 +137,57 @@ def attend(ctx, runs):
         return (f"{apps} applications typed through a pipe into `kiosk attend` under `strace -f -y`",
                 f"each of the {checked} references was written to standard output after an fdatasync/fsync "
                 f"of kiosk.sqlite-wal that followed the last write to it")
+    finally:
+        remove(work)
+
+
+def seal(ctx, runs):
+    """`kiosk batch create` under strace: sealed file synced, then the commit, then the rename."""
+    strace = strace_binary()
+    work = scratch("durable-seal")
+    try:
+        kiosk = Kiosk(ctx.binaries, os.path.join(work, "data"))
+        kiosk.init()
+        center = kiosk.config()["center"]
+        batches = max(2, min(runs, 4))
+        insert_approved(kiosk, center, 1, 20 * batches)
+        outbox = os.path.realpath(os.path.join(kiosk.data, "outbox"))
+        for sequence in range(1, batches + 1):
+            trace_path = os.path.join(work, f"seal-{sequence}.strace")
+            calls = ",".join(SYNCS + WRITES + RENAMES)
+            done = subprocess.run([strace, "-f", "-y", "-s", "64", "-e", "trace=" + calls, "-o", trace_path,
+                                   *kiosk.args("batch", "create", "--limit", "20")],
+                                  capture_output=True, env=kiosk.env, timeout=300)
+            if done.returncode != 0 or b"created" not in done.stdout:
+                raise Failure(f"`kiosk batch create` under strace exited {done.returncode}: "
+                              f"{done.stderr.decode(errors='replace')[-300:]!r}")
+            name = f"{center}-{sequence:08d}.tar"
+            hidden, final = os.path.join(outbox, f".{name}.sealed"), os.path.join(outbox, name)
+            trace = events(trace_path)
+            renames = [i for i, e in enumerate(trace) if e.call == "rename" and e.text == hidden and e.path == final]
+            if len(renames) != 1:
+                raise Failure(f"batch {sequence}: the trace shows {len(renames)} renames of .{name}.sealed to {name}")
+            rename = renames[0]
+            writes = [i for i, e in enumerate(trace[:rename]) if e.path == hidden and e.call in WRITES]
+            file_sync = [i for i, e in enumerate(trace[:rename]) if e.path == hidden and e.call in SYNCS]
+            if not writes or not file_sync or file_sync[-1] < writes[-1]:
+                raise Failure(f"batch {sequence}: the sealed file is not synced after its last write")
+            folder_sync = [i for i, e in enumerate(trace[:rename])
+                           if i > file_sync[-1] and e.path == outbox and e.call in SYNCS]
+            if not folder_sync:
+                raise Failure(f"batch {sequence}: outbox/ is not synced after the sealed file, before the commit")
+            wal = [i for i, e in enumerate(trace[:rename]) if e.path.endswith("kiosk.sqlite-wal") and e.call in WRITES]
+            if not wal or wal[-1] < folder_sync[0]:
+                raise Failure(f"batch {sequence}: the commit was written to kiosk.sqlite-wal before the sealed file "
+                              f"and outbox/ were synced")
+            check_synced_before(trace, rename, "kiosk.sqlite-wal", f"batch {sequence}'s rename into place")
+        clear = sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE answers IS NOT NULL;", readonly=True)
+        if clear != "0":
+            raise Failure(f"{clear} sealed applications still hold their answers")
+        return (f"{batches} batches sealed by `kiosk batch create` under `strace -f -y`",
+                f"each sealed file was synced under its hidden name, then outbox/, before the commit that deleted "
+                f"its answers was written to kiosk.sqlite-wal; and renamed into place only after that commit "
+                f"was synced")
     finally:
         remove(work)
 

@@ -1,11 +1,12 @@
 """kill -9 at random moments: `kiosk attend`, `kiosk batch create` and `kiosk upload`."""
 
 import glob
+import json
 import os
 import random
 import time
 
-from kiosklib import (APPLICATION, Failure, Kiosk, Skip, insert_approved, integrity, kiosk_with_hq, remove,
+from kiosklib import (APPLICATION, Failure, Kiosk, Skip, clear_text_in, insert_approved, integrity, kiosk_with_hq, remove,
                       scratch, sqlite, tar_references)
 
 
@@ -90,6 +91,21 @@ def _batch_state(kiosk):
            OR (batch_sequence IS NOT NULL AND batch_sequence NOT IN (SELECT sequence FROM batch));""")
     if bad != "0":
         raise Failure(f"{bad} applications are neither approved nor in exactly one batch")
+    # Sealed means gone from the kiosk (keep_plaintext_days 0): no batched application keeps its
+    # answers, and no approved one lost them (it would be in neither place).
+    clear = sqlite(kiosk.database, """
+        SELECT COUNT(*) FROM application
+        WHERE (batch_sequence IS NOT NULL) != (answers IS NULL);""")
+    if clear != "0":
+        raise Failure(f"{clear} applications are sealed but still hold their answers, or hold none and are not sealed")
+    # Every sealed batch is in a file: under its final name, or hidden (.NAME.tar.sealed) when the
+    # kill came between the commit and the rename; the next run renames it.
+    outbox = os.path.join(kiosk.data, "outbox")
+    for sequence in [int(s) for s in sqlite(
+            kiosk.database, "SELECT sequence FROM batch WHERE delivered_at IS NULL;").split()]:
+        name = f"{kiosk.config()['center']}-{sequence:08d}.tar"
+        if not (os.path.exists(os.path.join(outbox, name)) or os.path.exists(os.path.join(outbox, f".{name}.sealed"))):
+            raise Failure(f"batch {sequence} is sealed in the database but in no file (its records would be lost)")
     counts = sqlite(kiosk.database, """
         SELECT COUNT(*) FROM batch b
         WHERE b.record_count != (SELECT COUNT(*) FROM application a WHERE a.batch_sequence = b.sequence);""")
@@ -116,7 +132,7 @@ def _verify_chain(kiosk, sequences, center):
         code, out, err = kiosk.run(*args)
         if code != 0:
             raise Failure(f"batch {sequence} does not verify: {err.strip() or out.strip()}")
-        references += tar_references(path)
+        references += tar_references(path, kiosk.opening_key)
         previous = path
     return references
 
@@ -124,10 +140,12 @@ def _verify_chain(kiosk, sequences, center):
 def batch(ctx, runs):
     """kill -9 of `kiosk batch create` at random moments, with random --limit.
 
-    After every kill: integrity ok, every application approved or in exactly one batch, every
-    batch holding the count it was sealed with, no gaps, no batch file that fails to verify.
-    At the end, rerunning completes the work: every batch file exists, the chain verifies, and
-    the records across all files are each application exactly once.
+    After every kill: integrity ok, every application approved (with its answers) or in exactly
+    one batch (without them), every sealed batch in a file (final or hidden), every batch holding
+    the count it was sealed with, no gaps, no batch file that fails to verify. At the end,
+    rerunning completes the work: every batch file exists, the chain verifies, the records that
+    pyhpke opens across all files are each application exactly once, and no surname or RNOKPP is
+    left in clear in the data folder (`grep -a` of kiosk.sqlite, -wal, -shm, outbox/).
     """
     work = scratch("batch")
     try:
@@ -183,15 +201,20 @@ def batch(ctx, runs):
         if len(references) != total or len(set(references)) != total:
             raise Failure(f"{total} applications, but the batch files hold {len(references)} records "
                           f"({len(set(references))} distinct)")
-        partial = [n for n in os.listdir(os.path.join(kiosk.data, "outbox")) if not n.endswith(".tar") and n != ".lock"]
+        partial = [n for n in os.listdir(os.path.join(kiosk.data, "outbox"))
+                   if n != ".lock" and (n.startswith(".") or not n.endswith(".tar"))]
         if partial:
             raise Failure(f"files left in the outbox after the rerun: {partial[:5]}")
+        clear = clear_text_in(kiosk.data, [b"Surname-", b"3652504575"])
+        if clear:
+            raise Failure(f"personal data in clear after sealing everything: {clear[:5]}")
         return (f"{kills} kills of `kiosk batch create --limit 1|7|100|400` (uniform in 0..{span:.2f} s; "
                 f"{completed} finished first) over {total} approved applications",
                 f"after every kill: integrity ok, each application approved or in exactly one batch, every file "
-                f"present verifies; {rebuilt} kills left a sealed batch without its file, and the next run "
-                f"rebuilt it: {len(sequences)} batches verify as a chain and hold all {total} "
-                f"applications once; no partial file left")
+                f"present verifies, and sealed applications hold no answers; {rebuilt} kills left a sealed "
+                f"batch under its hidden name, and the next run renamed it: {len(sequences)} batches verify "
+                f"as a chain, and pyhpke opens all {total} applications in them once; no partial file, and "
+                f"no surname or RNOKPP in clear in kiosk.sqlite, its WAL, or outbox/")
     finally:
         remove(work)
 
@@ -258,13 +281,27 @@ def upload(ctx, runs):
         if undelivered != "0":
             raise Failure(f"{undelivered} applications are not marked delivered after a complete upload")
         batches = sqlite(hq_db, "SELECT COUNT(*) FROM batch;", readonly=True)
+        # Neither data folder holds a surname or an RNOKPP in clear; only the opening key reads them.
+        hq.stop()
+        clear = (clear_text_in(kiosk.data, [b"Surname-", b"3652504575"])
+                 + clear_text_in(hq.data, [b"Surname-", b"3652504575"]))
+        if clear:
+            raise Failure(f"personal data in clear after the upload: {clear[:5]}")
+        code, out, err = hq.run("export", "--opening-key", kiosk.opening_key, "--format", "jsonl", timeout=300)
+        exported = [json.loads(line) for line in out.splitlines() if line.strip()]
+        if code != 0 or sorted(r["reference"] for r in exported) != sorted(kiosk_refs):
+            raise Failure(f"kiosk-hq export --opening-key gave {len(exported)} of {len(kiosk_refs)} applications "
+                          f"(exit {code}): {err.strip()[-300:]}")
+        if any(not str(r.get("answers", {}).get("surname", "")).startswith("Surname-") for r in exported):
+            raise Failure("kiosk-hq export opened records without their surnames")
         return (f"{kills} kills of `kiosk upload` (uniform in 0..{span * 1.1:.2f} s; {completed} finished first) "
                 f"against a real kiosk-hq on {url}",
                 f"headquarters ends with all {len(kiosk_refs)} applications exactly once in {batches} batches "
                 f"({in_flight} kills fell after headquarters stored a batch and before the kiosk kept the receipt; "
                 f"the resend got the original receipt); "
                 f"after every kill both databases pass integrity_check, nothing delivered is missing at "
-                f"headquarters, nothing there twice")
+                f"headquarters, nothing there twice; at the end no surname or RNOKPP is in clear in either data "
+                f"folder, and `kiosk-hq export --opening-key` opens all {len(exported)}")
     finally:
         if hq:
             hq.stop()
