@@ -43,7 +43,9 @@ struct ExportTests {
         _ selection: HQExport.Selection = .init(), _ format: HQExport.Format
     ) throws -> (String, HQExport.Summary) {
         var text = ""
-        let summary = try HQExport(folder: hq.folder, database: hq.database).run(selection, format: format) {
+        let summary = try HQExport(folder: hq.folder, database: hq.database, openingKeys: []).run(
+            selection, format: format
+        ) {
             text += $0
         }
         return (text, summary)
@@ -123,7 +125,9 @@ struct ExportTests {
         // Then the export stops with the file's name and writes nothing
         var written = ""
         #expect {
-            try HQExport(folder: hq.folder, database: hq.database).run(.init(), format: .jsonl) { written += $0 }
+            try HQExport(folder: hq.folder, database: hq.database, openingKeys: []).run(
+                .init(), format: .jsonl
+            ) { written += $0 }
         } throws: { error in
             "\(error)".contains(file) && "\(error)".contains("no longer holds the records accepted")
         }
