@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "KioskHQTests",
             dependencies: [
-                "KioskHQ", "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskTestSupport",
+                "KioskHQ", "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskSeal", "KioskTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -393,10 +393,9 @@ class HQ:
         code, out, err = self.run("keys", "init")
         if code != 0:
             raise Failure(f"kiosk-hq keys init exited {code}: {err.strip()}")
-        code, out, err = self.run("keys", "show")
+        # keys show prints the receipt and the sealing key; the receipt key's own file is the PEM.
         self.public_key = os.path.join(self.data, "hq-receipt.pub.pem")
-        with open(self.public_key, "w") as f:
-            f.write("".join(line + "\n" for line in out.splitlines() if not line.startswith("fingerprint")))
+        shutil.copyfile(os.path.join(self.data, "keys", "receipt.pub.pem"), self.public_key)
         for center, pem in centers:
             code, out, err = self.run("centers", "add", center, "--key", pem)
             if code != 0:

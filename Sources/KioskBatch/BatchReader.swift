@@ -53,14 +53,15 @@ public struct BatchReader {
     ///
     /// Headquarters checks the center's signature over these bytes before it parses the manifest
     /// or reads a record: an unsigned upload then costs one signature check, whatever it holds.
-    /// The entries' headers are checked as `read` checks them.
+    /// The entries' headers are checked as `read` checks them; the records entry may have either
+    /// name, since the manifest that says which is not decoded here.
     public static func signedManifest(
         path: String, limits: Limits = .init()
     ) throws(BatchError) -> (manifest: [UInt8], signature: [UInt8]) {
         let input = try ArchiveInput(path: path)
         let reader = BatchReader(input: input, limits: limits)
         let manifest = try reader.manifestEntry()
-        let recordsSize = try reader.header(entry: 2, limit: limits.maxRecordsBytes)
+        let recordsSize = try reader.header(entry: 2, limit: limits.maxRecordsBytes, names: BatchEntry.recordsNames)
         try input.skip(recordsSize + TarWriter.padding(after: recordsSize).count)
         return (manifest, try reader.signatureEntry())
     }

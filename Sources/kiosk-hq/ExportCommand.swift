@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskCrypto
 import KioskHQ
 import KioskSupport
 
@@ -22,7 +23,14 @@ struct ExportCommand: ParsableCommand {
             order mark and RFC 4180 quoting, so a spreadsheet opens it as it is; every answer is \
             also in its last column as JSON. The output holds personal data: with --output the file \
             is created 0600 and appears only once complete. Each stored batch is checked against \
-            the digest accepted at intake before anything is written.
+            the digest accepted at intake, and its opened records against its signed manifest, \
+            before anything is written.
+
+            The records are sealed to headquarters' sealing key: give its opening key with \
+            --opening-key (kept off the intake server, on the machine that exports), and after a \
+            key rotation every retired opening key that batches held here were sealed to (each \
+            batch is opened with the key its manifest names). Every stored batch is read, whatever \
+            the selection, to flag the same number across centers.
             """)
 
     @OptionGroup var data: HQDataOptions
@@ -36,6 +44,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only applications that chose this unit (its id in the catalog).", valueName: "id"))
     var unit: String?
 
+    @Option(
+        name: .customLong("opening-key"),
+        help: ArgumentHelp(
+            "Headquarters' opening key (PKCS#8 PEM); repeat it for the keys of earlier rotations.",
+            valueName: "pem"))
+    var openingKeys: [String] = []
+
     @Option(help: "jsonl or csv.")
     var format: HQExport.Format = .jsonl
 
@@ -43,6 +58,10 @@ struct ExportCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        guard !openingKeys.isEmpty else {
+            throw ValidationError(
+                "give headquarters' opening key with --opening-key PEM (the records are sealed to its sealing key)")
+        }
         if let center, !CenterCode.isValid(center) {
             throw ValidationError("the center code must be \(CenterCode.rule)")
         }
@@ -57,7 +76,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let folder = try data.folder()
         let database = try HQDatabase.open(at: folder.databasePath)
-        let export = HQExport(folder: folder, database: database)
+        let export = HQExport(folder: folder, database: database, openingKeys: try loadOpeningKeys())
         let selection = HQExport.Selection(center: center, since: since, unit: unit)
         let summary: HQExport.Summary
         if let output {
@@ -78,5 +97,16 @@ struct ExportCommand: ParsableCommand {
                     + "\(summary.batches) batch\(summary.batches == 1 ? "" : "es"); \(summary.sameNumber) share their "
                     + "national number with another application held here, \(summary.sameNumberOtherCenter) with "
                     + "one of another center\n").utf8))
+    }
+
+    /// Reads each `--opening-key`; a file that is not an X25519 private key is named.
+    private func loadOpeningKeys() throws -> [X25519PrivateKey] {
+        try openingKeys.map { path in
+            do {
+                return try X25519PrivateKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw HQError("\(path) is not an X25519 opening key (PKCS#8 PEM): \(error)")
+            }
+        }
     }
 }

@@ -11,7 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Prints "listening on URL" once the socket is bound (with port 0, the port the system \
             chose). Stops cleanly on SIGTERM or SIGINT. Plain HTTP (no --tls-cert) is refused \
-            unless HOST is a loopback address.
+            unless HOST is a loopback address. Only sealed batches (kiosk-batch/2) are taken, their \
+            records sealed to DATA/keys/sealing.pub.pem or to a retired DATA/keys/sealing-*.pub.pem; \
+            they are stored sealed. The server never reads the opening key: keep it off this machine.
             """)
 
     @OptionGroup var data: HQDataOptions
@@ -79,9 +81,10 @@ struct ServeCommand: AsyncParsableCommand {
         let folder = try data.folder()
         folder.removeAbandonedUploads()
         let database = try HQDatabase.open(at: folder.databasePath)
+        // Public keys only: the opening key stays off the intake server (it may be absent here).
         let intake = Intake(
             folder: folder, database: database, receiptKey: try folder.loadReceiptKey(),
-            maxBatchBytes: maxBatchMB << 20, logger: logger)
+            sealingKeys: try folder.loadSealingKeys(), maxBatchBytes: maxBatchMB << 20, logger: logger)
         let (host, port) = try Self.split(listen)
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificate: cert, key: $0) } }
         var uploads = UploadLimits()

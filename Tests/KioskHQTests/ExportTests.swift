@@ -43,7 +43,9 @@ struct ExportTests {
         _ selection: HQExport.Selection = .init(), _ format: HQExport.Format
     ) throws -> (String, HQExport.Summary) {
         var text = ""
-        let summary = try HQExport(folder: hq.folder, database: hq.database).run(selection, format: format) {
+        let summary = try HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.openingKey]).run(
+            selection, format: format
+        ) {
             text += $0
         }
         return (text, summary)
@@ -109,24 +111,32 @@ struct ExportTests {
     }
 
     @Test func aStoredBatchChangedOnDiskIsRefusedBeforeAnythingIsWritten() throws {
-        // Given one stored batch whose records were altered after intake (same length)
+        // Given one stored batch whose sealed records were altered after intake (one bit)
         let file = try #require(
             FileManager.default.enumerator(atPath: hq.folder.batchesURL.path)?.allObjects.compactMap { $0 as? String }
                 .first { $0.hasPrefix("CENB/") && $0.hasSuffix(".tar") })
         let url = hq.folder.batchesURL.appendingPathComponent(file)
-        var bytes = try Data(contentsOf: url)
-        let target = Data("39001010000".utf8)
-        let range = try #require(bytes.range(of: target))
-        bytes.replaceSubrange(range, with: Data("39001010001".utf8))
-        try bytes.write(to: url)
+        var bytes = [UInt8](try Data(contentsOf: url))
+        bytes[try Self.recordsOffset(in: bytes) + 40] ^= 0x01
+        try Data(bytes).write(to: url)
 
         // Then the export stops with the file's name and writes nothing
         var written = ""
         #expect {
-            try HQExport(folder: hq.folder, database: hq.database).run(.init(), format: .jsonl) { written += $0 }
+            try HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.openingKey]).run(
+                .init(), format: .jsonl
+            ) { written += $0 }
         } throws: { error in
             "\(error)".contains(file) && "\(error)".contains("no longer holds the records accepted")
         }
         #expect(written.isEmpty)
+    }
+
+    /// Where the records entry's bytes start in a batch tar: after the manifest's header and
+    /// padded data, and the records' header.
+    static func recordsOffset(in tar: [UInt8]) throws -> Int {
+        let sizeField = String(decoding: tar[124..<135], as: UTF8.self)
+        let manifestSize = try #require(Int(sizeField, radix: 8))
+        return 512 + (manifestSize + 511) / 512 * 512 + 512
     }
 }

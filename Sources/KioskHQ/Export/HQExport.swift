@@ -1,5 +1,7 @@
 import Foundation
 import KioskBatch
+import KioskCrypto
+import KioskSeal
 
 /// `kiosk-hq export`: the applications headquarters holds, one a line, as JSON lines or as CSV
 /// that a spreadsheet opens correctly, each flagged when another application held here has the
@@ -7,7 +9,12 @@ import KioskBatch
 ///
 /// It streams: batches are read one record at a time, twice (a first pass counts the national
 /// numbers of every stored batch and checks each file against the digest accepted at intake,
-/// so nothing is written from a damaged file; the second writes the selected records).
+/// its signature, and the count and references of its opened records against the manifest, so
+/// nothing is written from a damaged file; the second writes the selected records).
+///
+/// Sealed batches (`kiosk-batch/2`) are opened with the opening key whose public key the
+/// manifest names; batches of format 1, stored in clear before intake took sealed batches
+/// only, are read as they are.
 public struct HQExport {
     public enum Format: String, CaseIterable, Sendable {
         case jsonl, csv
@@ -47,10 +54,15 @@ public struct HQExport {
 
     let folder: HQFolder
     let database: HQDatabase
+    /// The opening keys by the fingerprint of their public key.
+    let openingKeys: [String: X25519PrivateKey]
 
-    public init(folder: HQFolder, database: HQDatabase) {
+    /// - Parameter openingKeys: headquarters' opening keys, the current one and any retired ones
+    ///   that batches still held here were sealed to.
+    public init(folder: HQFolder, database: HQDatabase, openingKeys: [X25519PrivateKey]) {
         self.folder = folder
         self.database = database
+        self.openingKeys = Dictionary(openingKeys.map { ($0.publicKey.fingerprint, $0) }) { first, _ in first }
     }
 
     /// Writes the selected applications through `write` (text in pieces, in order).
@@ -95,22 +107,67 @@ public struct HQExport {
         return summary
     }
 
-    /// Streams the records of a stored batch, after checking that the file still holds the
-    /// records accepted at intake.
+    /// Streams the records of a stored batch (opening them when sealed), then checks that the
+    /// file still holds the batch accepted at intake: digest, signature, count and references.
     private func read(_ batch: AcceptedBatch, _ body: ([String: Any]) -> Void) throws {
         let path = folder.url.appendingPathComponent(batch.file).path
+        let name = "\(batch.center) batch \(batch.sequence) (\(path))"
         let contents: BatchContents
         do {
             contents = try withoutActuallyEscaping(body) { body in
-                try BatchReader.read(path: path, eachRecord: body)
+                try BatchReader.read(path: path, open: opener, eachRecord: body)
             }
+        } catch let error as BatchError where error.code == .cannotOpen {
+            let sealedTo = (try? BatchManifest.decode(batch.manifest))?.sealingKeyFingerprint ?? "unknown"
+            throw HQError(
+                "cannot open \(name), its records sealed to key \(sealedTo): \(error.message)"
+                    + "\(changedOnDisk(batch, path: path)); nothing exported")
         } catch {
-            throw HQError("cannot read \(path): \(error)")
+            throw HQError("cannot read \(name): \(error); nothing exported")
         }
         guard contents.recordsSHA256 == batch.recordsSHA256, contents.recordCount == batch.recordCount else {
             throw HQError(
-                "\(path) no longer holds the records accepted at intake (digest or count differs); nothing exported")
+                "\(name) no longer holds the records accepted at intake (digest or count differs); nothing exported")
         }
+        do {
+            try BatchVerifier.verify(contents, key: try centerKey(batch.center), previous: nil)
+        } catch {
+            throw HQError("\(name) does not verify: \(error); nothing exported")
+        }
+    }
+
+    /// The opener for a sealed batch, with the opening key its manifest names.
+    private func opener(_ manifest: BatchManifest) throws(BatchError) -> RecordOpener {
+        let sealedTo = manifest.sealingKeyFingerprint ?? "none"
+        guard let key = openingKeys[sealedTo] else {
+            throw BatchError(
+                .cannotOpen,
+                "no opening key given matches it: the opening keys given have the public keys "
+                    + "\(openingKeys.keys.sorted().joined(separator: ", ")); give the opening key of \(sealedTo) "
+                    + "with --opening-key")
+        }
+        do {
+            return try RecordOpener(key: key, center: manifest.center, sequence: manifest.sequence)
+        } catch {
+            throw BatchError(.cannotOpen, "opening key \(sealedTo) cannot be used: \(error.message)")
+        }
+    }
+
+    /// When the records do not open: ", and the file no longer holds ..." if its bytes changed
+    /// since intake (read again, hashed only), else nothing.
+    private func changedOnDisk(_ batch: AcceptedBatch, path: String) -> String {
+        guard let contents = try? BatchReader.read(path: path), contents.recordsSHA256 != batch.recordsSHA256 else {
+            return ""
+        }
+        return "; the file no longer holds the records accepted at intake (its digest differs)"
+    }
+
+    /// The registered key of `center`, which signed its batches.
+    private func centerKey(_ center: String) throws -> Ed25519PublicKey {
+        guard let record = try database.center(code: center) else {
+            throw HQError("center \(center) is not registered")
+        }
+        return try Ed25519PublicKey(pemRepresentation: record.publicKeyPEM)
     }
 }
 

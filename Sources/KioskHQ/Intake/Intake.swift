@@ -28,24 +28,34 @@ public enum IntakeOutcome: Equatable, Sendable {
 /// Checks, in order: the center is registered; a sequence already accepted with the same bytes
 /// is answered from its stored receipt; the center's signature over the manifest bytes (before
 /// anything is decoded); other bytes for an accepted sequence are a conflict (an alarm);
-/// otherwise the sequence must be the next one; the archive is read strictly; the manifest names
-/// this center and sequence and only its own references; key fingerprint, records digest, count
-/// and references, and `previous` = SHA-256 of the last accepted manifest.
+/// otherwise the sequence must be the next one; the batch is `kiosk-batch/2`, its records sealed
+/// to one of headquarters' sealing keys; the archive is read strictly; the manifest names this
+/// center and sequence and only its own references; key fingerprint, records digest, and
+/// `previous` = SHA-256 of the last accepted manifest.
+///
+/// The records stay sealed: intake holds no opening key, checks the digest of the sealed bytes
+/// and trusts the signed manifest's count and references, and stores the batch as received.
 public final class Intake: Sendable {
     public let folder: HQFolder
     public let database: HQDatabase
     let receiptKey: Ed25519PrivateKey
+    /// Fingerprints of the sealing public keys a batch may be sealed to (current first).
+    let sealingFingerprints: [String]
     let logger: Logger
     /// The largest accepted body, in bytes.
     public let maxBatchBytes: Int
     let readerLimits: BatchReader.Limits
 
+    /// - Parameter sealingKeys: headquarters' sealing public keys, the current one first
+    ///   (`HQFolder.loadSealingKeys()`); a batch sealed to any other key is refused.
     public init(
-        folder: HQFolder, database: HQDatabase, receiptKey: Ed25519PrivateKey, maxBatchBytes: Int, logger: Logger
+        folder: HQFolder, database: HQDatabase, receiptKey: Ed25519PrivateKey, sealingKeys: [X25519PublicKey],
+        maxBatchBytes: Int, logger: Logger
     ) {
         self.folder = folder
         self.database = database
         self.receiptKey = receiptKey
+        self.sealingFingerprints = sealingKeys.map(\.fingerprint)
         self.maxBatchBytes = maxBatchBytes
         self.logger = logger
         var limits = BatchReader.Limits()
@@ -90,7 +100,7 @@ public final class Intake: Sendable {
             log.info("resend of an accepted batch: answered with its original receipt")
             return .alreadyReceived(existing.receipt)
         }
-        let key = try authenticate(body, center: center, sequence: sequence)
+        let (key, signedManifest) = try authenticate(body, center: center, sequence: sequence)
         if let existing {
             throw try conflict(body, existing: existing, center: center.code, log: log)
         }
@@ -102,6 +112,8 @@ public final class Intake: Sendable {
                 "\(center.code) batch \(sequence) is out of order: headquarters expects batch \(expected)",
                 expectedSequence: expected)
         }
+
+        try checkSealed(signedManifest, center: center.code, sequence: sequence)
 
         let contents: BatchContents
         do {
@@ -152,7 +164,7 @@ public final class Intake: Sendable {
     /// huge or crafted body cannot make headquarters parse it, and cannot raise an alarm.
     private func authenticate(
         _ body: ReceivedBody, center: CenterRecord, sequence: Int
-    ) throws(IntakeError) -> Ed25519PublicKey {
+    ) throws(IntakeError) -> (key: Ed25519PublicKey, manifest: [UInt8]) {
         let signed: (manifest: [UInt8], signature: [UInt8])
         do {
             signed = try BatchReader.signedManifest(path: body.path, limits: readerLimits)
@@ -171,7 +183,35 @@ public final class Intake: Sendable {
                 "\(center.code) batch \(sequence) refused: manifest.sig does not verify with the key registered "
                     + "for \(center.code) (\(key.fingerprint))")
         }
-        return key
+        return (key, signed.manifest)
+    }
+
+    /// Refuses, before the records are read, a batch with its records in clear and one sealed to
+    /// a key headquarters does not have: nothing could ever open it, so taking it (and giving a
+    /// receipt, after which the kiosk deletes the applications) would lose them.
+    private func checkSealed(_ manifestBytes: [UInt8], center: String, sequence: Int) throws(IntakeError) {
+        let manifest: BatchManifest
+        do {
+            manifest = try BatchManifest.decode(manifestBytes)
+        } catch {
+            throw Self.refusal(error, center: center, sequence: sequence)
+        }
+        guard manifest.isSealed, let fingerprint = manifest.sealingKeyFingerprint else {
+            throw IntakeError(
+                .unverifiable,
+                "\(center) batch \(sequence) refused: it is a \(manifest.format) batch, with the records in clear; "
+                    + "headquarters takes only \(BatchManifest.sealedFormat) batches, the records sealed to its "
+                    + "sealing key (`kiosk-hq keys show`). Update the kiosk and give it that key")
+        }
+        guard sealingFingerprints.contains(fingerprint) else {
+            let retired = sealingFingerprints.dropFirst()
+            throw IntakeError(
+                .unverifiable,
+                "\(center) batch \(sequence) refused: its records are sealed to key \(fingerprint), which is not a "
+                    + "sealing key of headquarters (current \(sealingFingerprints.first ?? "none")"
+                    + (retired.isEmpty ? "" : "; retired \(retired.joined(separator: ", "))")
+                    + "). Give the center headquarters' sealing key from `kiosk-hq keys show`")
+        }
     }
 
     /// The refusal of other bytes, signed by the center, for a sequence already accepted: the

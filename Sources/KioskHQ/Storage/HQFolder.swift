@@ -7,10 +7,11 @@ import Glibc
 import KioskSupport
 #endif
 
-/// Headquarters' data folder: `hq.sqlite`, `keys/` (the receipt key), `incoming/` (uploads
-/// being received and checked) and `batches/<CENTER>/` (accepted tar files).
+/// Headquarters' data folder: `hq.sqlite`, `keys/` (the receipt key, the sealing public key and,
+/// until it is moved to the machine that exports, the opening key), `incoming/` (uploads being
+/// received and checked) and `batches/<CENTER>/` (accepted tar files, their records sealed).
 ///
-/// Mode 0700: the batches hold personal data.
+/// Mode 0700: the database and the batches name centers and references.
 public struct HQFolder: Sendable {
     public let url: URL
 
@@ -22,6 +23,10 @@ public struct HQFolder: Sendable {
     public var keysURL: URL { url.appendingPathComponent("keys") }
     public var receiptPrivateKeyURL: URL { keysURL.appendingPathComponent("receipt.key.pem") }
     public var receiptPublicKeyURL: URL { keysURL.appendingPathComponent("receipt.pub.pem") }
+    /// Headquarters' X25519 sealing public key, which every center seals its records to.
+    public var sealingPublicKeyURL: URL { keysURL.appendingPathComponent("sealing.pub.pem") }
+    /// The matching opening (private) key: only `kiosk-hq export` reads it, never the server.
+    public var openingPrivateKeyURL: URL { keysURL.appendingPathComponent("opening.key.pem") }
     public var incomingURL: URL { url.appendingPathComponent("incoming") }
     public var batchesURL: URL { url.appendingPathComponent("batches") }
 

@@ -8,9 +8,10 @@ import KioskReceipt
 import Logging
 import Synchronization
 
-/// A fresh headquarters: its data folder in a temporary directory, a receipt key, the demo
-/// center registered with its own key, and the real routes, tested through Hummingbird's
-/// router test framework (no sockets) or live.
+/// A fresh headquarters: its data folder in a temporary directory, a receipt key, the tests'
+/// sealing key (`TestBatch.openingKey`'s public key, and no opening key in the folder, as on a
+/// real intake server), the demo center registered with its own key, and the real routes,
+/// tested through Hummingbird's router test framework (no sockets) or live.
 final class HQFixture: Sendable {
     let folder: HQFolder
     let database: HQDatabase
@@ -23,13 +24,24 @@ final class HQFixture: Sendable {
         folder = HQFolder(
             url: FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-hq-\(UUID().uuidString)"))
         receiptKey = try folder.createReceiptKey()
+        try Self.installSealingKey(TestBatch.openingKey.publicKey, in: folder)
         database = try HQDatabase.open(at: folder.databasePath)
         centerKey = try Ed25519PrivateKey.generate()
         _ = try database.addCenter(code: "DEMO01", key: centerKey.publicKey, at: Date())
         logs = LogRecorder()
         intake = Intake(
-            folder: folder, database: database, receiptKey: receiptKey, maxBatchBytes: maxBatchBytes,
-            logger: logs.logger)
+            folder: folder, database: database, receiptKey: receiptKey, sealingKeys: try folder.loadSealingKeys(),
+            maxBatchBytes: maxBatchBytes, logger: logs.logger)
+    }
+
+    /// Writes `key` as the folder's `keys/sealing.pub.pem` (or as `name` beside it).
+    static func installSealingKey(
+        _ key: X25519PublicKey, in folder: HQFolder, as name: String = "sealing.pub.pem"
+    )
+        throws
+    {
+        try folder.prepare()
+        try Data(key.pemRepresentation.utf8).write(to: folder.keysURL.appendingPathComponent(name))
     }
 
     deinit {

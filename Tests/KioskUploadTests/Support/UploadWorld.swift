@@ -42,8 +42,10 @@ final class UploadWorld: Sendable {
         _ = try hqDatabase.addCenter(code: "DEMO01", key: centerKey.publicKey, at: Date())
         var logger = Logger(label: "kiosk-hq-test")
         logger.logLevel = .critical
+        try hqFolder.createSealingKey()
         intake = Intake(
-            folder: hqFolder, database: hqDatabase, receiptKey: receiptKey, maxBatchBytes: 64 << 20, logger: logger)
+            folder: hqFolder, database: hqDatabase, receiptKey: receiptKey, sealingKeys: try hqFolder.loadSealingKeys(),
+            maxBatchBytes: 64 << 20, logger: logger)
         pki = try TestPKI(in: root, name: "hq")
         sealingKey = try X25519PrivateKey.generate()
     }
