@@ -20,6 +20,11 @@ final class UploadEndToEndTests {
         _ = try fixture.run(["status"])  // creates the data folder and the demo center's key
         hq = try HQTestServer(
             root: fixture.dataDir, centerKey: fixture.dataDir.appendingPathComponent("keys/center.pub.pem"))
+        // The kiosk seals to this headquarters' key (as an operator sets hq_sealing_key).
+        let config = fixture.dataDir.appendingPathComponent("config.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any] ?? [:]
+        object["hq_sealing_key"] = hq.sealingKey
+        try JSONSerialization.data(withJSONObject: object).write(to: config)
     }
 
     /// Types `count` applications at the kiosk and approves them.

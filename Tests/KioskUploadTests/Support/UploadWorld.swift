@@ -24,7 +24,7 @@ final class UploadWorld: Sendable {
     let receiptKey: Ed25519PrivateKey
     let intake: Intake
     let pki: TestPKI
-    /// Headquarters' sealing key pair: the kiosk seals to its public half.
+    /// Headquarters' sealing key pair (its `keys/opening.key.pem`): the kiosk seals to its public half.
     let sealingKey: X25519PrivateKey
     /// How long the kiosk keeps the answers after sealing (0: deleted as they are sealed).
     let keepPlaintextDays: Int
@@ -47,7 +47,8 @@ final class UploadWorld: Sendable {
             folder: hqFolder, database: hqDatabase, receiptKey: receiptKey, sealingKeys: try hqFolder.loadSealingKeys(),
             maxBatchBytes: 64 << 20, logger: logger)
         pki = try TestPKI(in: root, name: "hq")
-        sealingKey = try X25519PrivateKey.generate()
+        sealingKey = try X25519PrivateKey(
+            pemRepresentation: String(contentsOf: hqFolder.openingPrivateKeyURL, encoding: .utf8))
     }
 
     deinit {
