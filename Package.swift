@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
         .executable(name: "kiosk-hq", targets: ["kiosk-hq"]),
+        .executable(name: "kiosk-bench", targets: ["kiosk-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
@@ -39,11 +40,12 @@ let package = Package(
         .target(name: "KioskCrypto", dependencies: ["COpenSSL", "KioskSupport"], swiftSettings: swiftSettings),
         // Records sealed to headquarters' X25519 key with HPKE (RFC 9180), through swift-crypto.
         .target(
-            name: "KioskSeal", dependencies: ["KioskCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            name: "KioskSeal",
+            dependencies: ["KioskBatch", "KioskCrypto", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // The signed batch format: manifest, records, tar writer and strict reader, verifier.
         .target(
-            name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto", "KioskSeal", "KioskSupport"],
+            name: "KioskBatch", dependencies: ["KioskCore", "KioskCrypto", "KioskSupport"],
             swiftSettings: swiftSettings
         ),
         // Opening SQLite files the one way both databases need: checked, WAL, synchronous=FULL.
@@ -87,7 +89,7 @@ let package = Package(
         .target(
             name: "KioskHQ",
             dependencies: [
-                "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskSQLite", "KioskSupport",
+                "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskSeal", "KioskSQLite", "KioskSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -134,6 +136,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmark's baseline for sealing: the same batch written unsealed (bench/).
+        .executableTarget(
+            name: "kiosk-bench",
+            dependencies: ["KioskStore", "KioskOutbox", "KioskBatch", "KioskCrypto", "KioskSupport"],
+            swiftSettings: swiftSettings),
         // What every test target shares: temporary folders, running processes and stock tools,
         // pseudo-terminals, the built products, seeding through the store's API.
         .target(

@@ -8,7 +8,8 @@ around them is kept). Absolute speeds drift between machines; the ratios hold.
 
 Usage: bench/kiosk_bench.py [--bin DIR] [--records N] [--runs N] [--only SECTION ...] [--no-doc]
 Sections: start, attend, batch, upload, hq, review.
-Build first: swift build -c release --product kiosk && swift build -c release --product kiosk-hq
+Build first: swift build -c release --product kiosk && swift build -c release --product kiosk-hq &&
+swift build -c release --product kiosk-bench
 Needs python3, sqlite3, openssl, curl, GNU time (/usr/bin/time), and swiftc for the start floor.
 """
 
@@ -219,6 +220,12 @@ def bench_batch(ctx):
     shutil.copytree(template.data, data)
     kiosk = Kiosk(ctx.binaries, data)
     batch_s, batch_kib = timed(kiosk.args("batch", "create", "--limit", str(ctx.records)), env=kiosk.env)
+    # The same batch unsealed: kiosk-bench writes it as `kiosk batch create` does (one transaction,
+    # the same encoding, the tar synced under a hidden name before the commit) minus HPKE and the
+    # deletion of the answers, on another copy of the same database.
+    plain = os.path.join(ctx.work, "batch-unsealed")
+    shutil.copytree(template.data, plain)
+    plain_s, plain_kib = timed([ctx.binaries.bench, "unsealed-batch", plain, str(ctx.records)])
     stock = os.path.join(ctx.work, "stock")
     shutil.copytree(template.data, stock)
     key = os.path.join(stock, "keys", "center.key.pem")
@@ -243,10 +250,45 @@ def bench_batch(ctx):
     code, out, err = kiosk.run("batch", "verify", tar)
     if code != 0:
         sys.exit(f"the benchmark batch does not verify: {err}")
+    sealed_mb = os.path.getsize(tar) / 1e6
+    plain_mb = os.path.getsize(os.path.join(plain, "outbox", "DEMO01-00000001.tar")) / 1e6
+    ctx.rows.append(Row(f"batch of {ctx.records:,} sealed (HPKE) against the same batch unsealed", batch_s, plain_s,
+                        "s", "<= 1.3x", batch_s / plain_s <= 1.3,
+                        f"stock: `kiosk-bench unsealed-batch`, the same code path without sealing; {sealed_mb:.1f} MB "
+                        f"sealed against {plain_mb:.1f} MB in clear; peak memory {batch_kib / 1024:.0f} against "
+                        f"{plain_kib / 1024:.0f} MiB"))
+    if ctx.binaries.has_hq():
+        _bench_export(ctx, data, template)
+
+
+def _bench_export(ctx, data, template):
+    """`kiosk-hq export --opening-key` of the sealed batch of ctx.records, once stored at headquarters."""
+    pem = center_public_key(template, os.path.join(ctx.work, "export-center.pub.pem"))
+    hq = _fresh_hq(ctx, "export-hq", pem)
+    kiosk = Kiosk(ctx.binaries, data)
+    code, out, err = kiosk.run("upload", "--hq", hq.url, "--hq-key", hq.public_key, "--attempts", "1", timeout=900)
+    if code != 0:
+        sys.exit(f"kiosk upload for the export benchmark failed ({code}): {err[-800:]}")
+    hq.stop()
+    output = os.path.join(ctx.work, "export.jsonl")
+    export_s, export_kib = timed([ctx.binaries.hq, "export", "--data-dir", hq.data, "--opening-key",
+                                  ctx.sealing_keys()[1], "--format", "jsonl", "--output", output], env=hq.env)
+    with open(output, "rb") as f:
+        lines = sum(1 for _ in f)
+    if lines != ctx.records:
+        sys.exit(f"kiosk-hq export wrote {lines} of {ctx.records} applications")
+    # The stock side: reading the same applications out of SQLite as JSON (no opening, no checks).
+    stock_s, _ = timed(["sqlite3", "-json", os.path.join(ctx.work, "batch-unsealed", "kiosk.sqlite"),
+                        "SELECT reference, answers FROM application"])
+    ctx.rows.append(Row(f"`kiosk-hq export --opening-key` of {ctx.records:,} sealed applications", lines / export_s,
+                        lines / max(stock_s, 0.01), "records/s", "report", None,
+                        f"opens, verifies and writes JSON lines; stock: `sqlite3 -json` of the same rows in clear; "
+                        f"peak memory {export_kib / 1024:.0f} MiB"))
 
 
 def _fresh_hq(ctx, name, pem):
     hq = HQ(ctx.binaries, os.path.join(ctx.work, name), extra=["--max-batch-mb", "512"])
+    ctx.give_sealing_keys(hq)
     hq.setup([("DEMO01", pem)])
     hq.start()
     ctx.servers.append(hq)
@@ -325,7 +367,9 @@ def bench_hq(ctx):
         tars[code_name] = [os.path.join(kiosk.data, "outbox", f"{code_name}-{s:08d}.tar")
                            for s in range(1, batches_each + 1)]
         pems.append((code_name, center_public_key(kiosk, os.path.join(kiosk.data, "center.pub.pem"))))
-    hq = HQ(ctx.binaries, os.path.join(ctx.work, "hq-load"))
+    # All 44 at once: above the default bound of 32 uploads in progress (503 with Retry-After).
+    hq = HQ(ctx.binaries, os.path.join(ctx.work, "hq-load"), extra=["--max-uploads", "64"])
+    ctx.give_sealing_keys(hq)
     hq.setup(pems)
     hq.start()
     ctx.servers.append(hq)
@@ -432,9 +476,30 @@ class Context:
         self.rows, self.servers = [], []
 
     def new_kiosk(self, name):
+        """A kiosk that seals to the run's one headquarters sealing key (`sealing_keys`)."""
         kiosk = Kiosk(self.binaries, os.path.join(self.work, name))
         kiosk.init()
+        kiosk.use_sealing_key(*self.sealing_keys())
         return kiosk
+
+    def sealing_keys(self):
+        """(sealing.pub.pem, opening.key.pem) of one `kiosk-hq keys init`, shared by every headquarters."""
+        if not getattr(self, "_sealing", None):
+            master = HQ(self.binaries, os.path.join(self.work, "hq-keys"))
+            os.makedirs(master.data, exist_ok=True)
+            code, out, err = master.run("keys", "init")
+            if code != 0:
+                sys.exit(f"kiosk-hq keys init failed: {err}")
+            keys = os.path.join(master.data, "keys")
+            self._sealing = (os.path.join(keys, "sealing.pub.pem"), os.path.join(keys, "opening.key.pem"))
+        return self._sealing
+
+    def give_sealing_keys(self, hq):
+        """Puts the run's sealing pair in `hq`'s keys/ before its `keys init`, which then keeps it."""
+        keys = os.path.join(hq.data, "keys")
+        os.makedirs(keys, exist_ok=True)
+        for path in self.sealing_keys():
+            shutil.copy(path, os.path.join(keys, os.path.basename(path)))
 
 
 # MARK: - Output

@@ -57,6 +57,7 @@ class Binaries:
         self.directory = os.path.abspath(directory)
         self.kiosk = os.path.join(self.directory, "kiosk")
         self.hq = os.path.join(self.directory, "kiosk-hq")
+        self.bench = os.path.join(self.directory, "kiosk-bench")
 
     @staticmethod
     def locate(explicit, prefer_release):

@@ -97,6 +97,9 @@ def hostile(ctx, runs):
         if open(demo_key).read() == open(other_key).read():
             raise Failure("the two kiosks share a key; the scenario needs two centers")
         hq.setup([("DEMO01", demo_key), ("CENB", other_key)])
+        for kiosk in (demo, other):
+            kiosk.use_sealing_key(os.path.join(hq.data, "keys", "sealing.pub.pem"),
+                                  os.path.join(hq.data, "keys", "opening.key.pem"))
         url = hq.start()
         upload = ("upload", "--hq", url, "--hq-key", hq.public_key, "--attempts", "1")
 

@@ -40,15 +40,18 @@ extension BatchManifest {
         func fail(_ message: String) -> BatchError { BatchError(.malformedManifest, "manifest.json: " + message) }
         guard format == Self.sealedFormat || format == Self.plainFormat else {
             throw fail(
-                "format is \(DisplayText.quoted(format)), expected \"\(Self.sealedFormat)\" (or \"\(Self.plainFormat)\")")
+                "format is \(DisplayText.quoted(format)), expected \"\(Self.sealedFormat)\" (or \"\(Self.plainFormat)\")"
+            )
         }
         if isSealed {
             guard let sealingKeyFingerprint else {
-                throw fail("sealing_key_fingerprint is missing; a \(Self.sealedFormat) batch names the key it is sealed to")
+                throw fail(
+                    "sealing_key_fingerprint is missing; a \(Self.sealedFormat) batch names the key it is sealed to")
             }
             guard Hex.isSHA256(sealingKeyFingerprint) else {
                 throw fail(
-                    "sealing_key_fingerprint \(DisplayText.quoted(sealingKeyFingerprint)) is not 64 lower-case hex digits")
+                    "sealing_key_fingerprint \(DisplayText.quoted(sealingKeyFingerprint)) is not 64 lower-case hex digits"
+                )
             }
         } else if sealingKeyFingerprint != nil {
             throw fail("sealing_key_fingerprint is set, but a \(Self.plainFormat) batch is not sealed")

@@ -1,5 +1,4 @@
 import KioskCrypto
-import KioskSeal
 
 /// Strict, streaming reader for an untrusted batch archive.
 ///
@@ -40,7 +39,7 @@ public struct BatchReader {
     /// (one at a time, never all of them): how `kiosk-hq export` reads a stored batch.
     public static func read(
         path: String, limits: Limits = .init(),
-        open: ((_ manifest: BatchManifest) throws(BatchError) -> RecordOpener)? = nil,
+        open: ((_ manifest: BatchManifest) throws(BatchError) -> any SealedRecordsOpener)? = nil,
         eachRecord: ((_ record: [String: Any]) -> Void)? = nil
     ) throws(BatchError) -> BatchContents {
         let input = try ArchiveInput(path: path)
@@ -71,11 +70,12 @@ public struct BatchReader {
 
     private let input: ArchiveInput
     private let limits: Limits
-    private let open: ((BatchManifest) throws(BatchError) -> RecordOpener)?
+    private let open: ((BatchManifest) throws(BatchError) -> any SealedRecordsOpener)?
     private let eachRecord: (([String: Any]) -> Void)?
 
     private init(
-        input: ArchiveInput, limits: Limits, open: ((BatchManifest) throws(BatchError) -> RecordOpener)? = nil,
+        input: ArchiveInput, limits: Limits,
+        open: ((BatchManifest) throws(BatchError) -> (any SealedRecordsOpener))? = nil,
         eachRecord: (([String: Any]) -> Void)? = nil
     ) {
         self.input = input
@@ -193,7 +193,7 @@ public struct BatchReader {
     /// them, for sealed records with `open`). The scanner is nil when sealed records went unopened.
     private func records(size: Int, manifest: BatchManifest) throws(BatchError) -> (String, RecordLineScanner?) {
         let hasher = SHA256Hasher()
-        var opener: RecordOpener?
+        var opener: (any SealedRecordsOpener)?
         var scanner: RecordLineScanner?
         if !manifest.isSealed || open != nil {
             if manifest.isSealed, let open { opener = try open(manifest) }
@@ -221,14 +221,13 @@ public struct BatchReader {
         return (hasher.finalize().hex, scanner)
     }
 
-    /// Runs an opener step, turning its `SealError` into a `BatchError` (`.cannotOpen`).
+    /// Runs an opener step, turning its error (KioskSeal's `SealError`) into a `BatchError`
+    /// (`.cannotOpen`); a `BatchError` from the line scanner passes as it is.
     private static func opening(_ body: () throws -> Void) throws(BatchError) {
         do {
             try body()
         } catch let error as BatchError {
             throw error
-        } catch let error as SealError {
-            throw BatchError(.cannotOpen, "\(BatchEntry.sealedRecords): \(error.message)")
         } catch {
             throw BatchError(.cannotOpen, "\(BatchEntry.sealedRecords): \(error)")
         }

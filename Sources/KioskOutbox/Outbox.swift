@@ -229,7 +229,7 @@ public struct Outbox {
 
     /// Encodes the applications as record lines in chunks of about 64 KiB, so hashing and
     /// writing run on large buffers and memory stays flat whatever the batch size.
-    static func forEachChunk(
+    package static func forEachChunk(
         of applications: inout any ApplicationCursor, onRecord: (BatchRecord) -> Void = { _ in },
         _ body: ([UInt8]) throws -> Void
     ) throws {

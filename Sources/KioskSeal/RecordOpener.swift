@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KioskBatch
 import KioskCrypto
 
 /// Opens `records.sealed` (the `SealedRecords` layout) as its bytes stream past, handing out
@@ -8,7 +9,7 @@ import KioskCrypto
 /// Nothing is handed out before it authenticated. A wrong key (or a body from another center
 /// or sequence) fails on the first chunk with `.wrongKey`; a changed, reordered or cut body
 /// fails with `.damaged` or `.truncated`. Call `finish` after the last byte.
-public struct RecordOpener {
+public struct RecordOpener: SealedRecordsOpener {
     private let key: Curve25519.KeyAgreement.PrivateKey
     private let info: Data
     private var recipient: HPKE.Recipient?

@@ -138,7 +138,7 @@ struct UploaderTests {
         ) { port in
             await world.uploader(try world.settings(port: port)).run()
         }
-        #expect(report.exitCode == 75)
+        #expect(report.exitCode == 75, "\(report.failure?.message ?? "no failure")")
         #expect(report.failure?.kind == .serverError)
         #expect(report.failure?.message.contains("500") == true)
         #expect(attempts.value == 3)
