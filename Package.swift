@@ -63,7 +63,8 @@ let package = Package(
         ),
         // The center key and the outbox: sealing approved applications into batch files.
         .target(
-            name: "KioskOutbox", dependencies: ["KioskStore", "KioskBatch", "KioskCrypto", "KioskSeal", "KioskSupport"],
+            name: "KioskOutbox",
+            dependencies: ["KioskStore", "KioskBatch", "KioskCrypto", "KioskSeal", "KioskSupport"],
             swiftSettings: swiftSettings),
         // Terminal: line input with byte caps, escaping, tty modes, screens.
         .target(name: "KioskTerminal", dependencies: ["KioskCore"], swiftSettings: swiftSettings),

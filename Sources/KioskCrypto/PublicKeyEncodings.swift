@@ -26,7 +26,8 @@ struct PublicKeyEncodings {
     ) throws(CryptoError) -> PublicKeyEncodings {
         guard EVP_PKEY_is_a(key, algorithm) == 1 else {
             throw CryptoError(
-                operation: operation, reason: "expected an \(displayName(algorithm)) key, got \(algorithmName(of: key))")
+                operation: operation, reason: "expected an \(displayName(algorithm)) key, got \(algorithmName(of: key))"
+            )
         }
         var raw = [UInt8](repeating: 0, count: byteCount)
         var rawLength = raw.count

@@ -19,8 +19,10 @@ public struct X25519PublicKey: Sendable, Equatable {
     public init(pemRepresentation: String) throws(CryptoError) {
         let key = try MemoryBIO(contents: pemRepresentation).readPublicKey(text: pemRepresentation)
         defer { EVP_PKEY_free(key) }
-        try self.init(encodings: PublicKeyEncodings.of(
-            key, algorithm: "X25519", byteCount: Self.byteCount, operation: "X25519PublicKey.init(pemRepresentation:)"))
+        try self.init(
+            encodings: PublicKeyEncodings.of(
+                key, algorithm: "X25519", byteCount: Self.byteCount,
+                operation: "X25519PublicKey.init(pemRepresentation:)"))
     }
 
     /// Wraps a 32-byte raw public key.

@@ -183,9 +183,9 @@ public struct Outbox {
             sealedSize += bytes.count
             try bytes.withUnsafeBytes { try scratch.write($0) }
         }
-        try Self.forEachChunk(of: &applications, onRecord: { references.append($0.reference) }) { chunk in
-            try sealer.append(chunk, emit: emit)
-        }
+        try Self.forEachChunk(
+            of: &applications, onRecord: { references.append($0.reference) },
+            { chunk in try sealer.append(chunk, emit: emit) })
         try sealer.finish(emit: emit)
         let manifest = BatchManifest(
             center: center, keyFingerprint: key.publicKey.fingerprint, sequence: sequence, previous: previous,

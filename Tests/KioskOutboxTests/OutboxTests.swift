@@ -174,7 +174,8 @@ struct OutboxTests {
         #expect(throws: (any Error).self) { try outbox.createBatch(limit: 500) }
         #expect(try states()["approved"] == 3)
         #expect(try withAnswers() == 3)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.folder.path).filter { $0 != ".lock" }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: outbox.folder.path).filter { $0 != ".lock" }.isEmpty)
     }
 
     @Test func aHiddenFileOfABatchTheDatabaseNeverRecordedIsRemoved() throws {

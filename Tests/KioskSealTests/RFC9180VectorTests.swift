@@ -27,7 +27,8 @@ struct RFC9180VectorTests {
     }
 
     static func vector() throws -> Vector {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("rfc9180-a.2.1.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "rfc9180-a.2.1.json")
         return try JSONDecoder().decode(Vector.self, from: Data(contentsOf: url))
     }
 

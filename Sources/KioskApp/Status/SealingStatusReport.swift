@@ -32,8 +32,12 @@ package struct SealingStatusReport: Encodable, Sendable {
     }
 
     package var lines: [String] {
-        let key = keyFingerprint.map { "records sealed to headquarters' key \($0)" } ?? "no hq_sealing_key: nothing can be sealed"
-        let keep = keepPlaintextDays == 0 ? "answers deleted when sealed" : "answers kept \(keepPlaintextDays) days after sealing"
+        let key =
+            keyFingerprint.map { "records sealed to headquarters' key \($0)" }
+            ?? "no hq_sealing_key: nothing can be sealed"
+        let keep =
+            keepPlaintextDays == 0
+            ? "answers deleted when sealed" : "answers kept \(keepPlaintextDays) days after sealing"
         return [
             "sealing:     \(key)",
             "             \(keep); \(plaintextHeld) sealed application\(plaintextHeld == 1 ? "" : "s") still hold answers here",
