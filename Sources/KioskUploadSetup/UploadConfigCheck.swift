@@ -78,14 +78,7 @@ package enum UploadConfigCheck {
         let paths = folder.configPaths
         if let sealingKey = config.hqSealingKey {
             let path = paths.path(sealingKey)
-            let key: X25519PublicKey
-            do {
-                key = try X25519PublicKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
-            } catch {
-                throw SetupError(
-                    "\(file): key \"hq_sealing_key\": \(path) is not headquarters' X25519 sealing key (the "
-                        + "sealing key `kiosk-hq keys show` prints): \(error)")
-            }
+            let key = try KioskContext.readSealingKey(at: path, for: "\(file): key \"hq_sealing_key\"")
             let keep = config.keepPlaintextDays ?? 0
             return [
                 "sealing:     records sealed to \(key.fingerprint) (\(path)); answers "

@@ -43,18 +43,23 @@ package struct KioskContext: Sendable {
                     .standardizedFileURL.path
             } ?? config.hqSealingKey.map(folder.configPaths.path)
         guard let path else { return nil }
-        let key: X25519PublicKey
-        do {
-            key = try X25519PublicKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
-        } catch {
-            throw SetupError(
-                "cannot read headquarters' sealing key \(path): \(error) (it is the X25519 \"PUBLIC KEY\" PEM "
-                    + "that `kiosk-hq keys show` prints as the sealing key)")
-        }
+        let key = try Self.readSealingKey(at: path, for: "headquarters' sealing key")
         if let accept, !(accept.count == 64 && accept.allSatisfy(\.isHexDigit)) {
             throw SetupError("--accept-sealing-key must be a key fingerprint: 64 hex digits")
         }
         return Outbox.Sealing(
             key: key, confirmedFingerprint: accept?.lowercased(), keepPlaintextDays: config.keepPlaintextDays ?? 0)
+    }
+
+    /// Reads headquarters' X25519 sealing public key; `what` names it in the error (a config key
+    /// or an option).
+    package static func readSealingKey(at path: String, for what: String) throws(SetupError) -> X25519PublicKey {
+        do {
+            return try X25519PublicKey(pemRepresentation: String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw SetupError(
+                "\(what): \(path) is not headquarters' X25519 sealing key (the \"PUBLIC KEY\" PEM that "
+                    + "`kiosk-hq keys show` prints as the sealing key): \(error)")
+        }
     }
 }
