@@ -44,6 +44,13 @@ package enum CatalogUpdate {
             return .nonePublished(held: heldVersion)
         }
         let (signed, statement) = fetched
+        // Said even when it is the one held: the kiosk offers no position until headquarters publishes again.
+        if statement.isExpired(at: Date()) {
+            throw UploadFailure(
+                .badReceipt,
+                "catalog refused, nothing changed: headquarters' newest catalog, version \(statement.version), "
+                    + "expired at \(statement.expiresAt); no position is offered until a current one is published")
+        }
         if statement.version == heldVersion, signed == held?.signed {
             return .unchanged(version: heldVersion)
         }
@@ -52,12 +59,6 @@ package enum CatalogUpdate {
                 .badReceipt,
                 "catalog refused, nothing changed: headquarters sent version \(statement.version), not newer than "
                     + "the version \(heldVersion) held (an old catalog replayed?)")
-        }
-        if statement.isExpired(at: Date()) {
-            throw UploadFailure(
-                .badReceipt,
-                "catalog refused, nothing changed: version \(statement.version) expired at \(statement.expiresAt); "
-                    + "headquarters must publish a current one")
         }
         do {
             try HeldCatalog.store(signed, at: file)
