@@ -73,7 +73,10 @@ let package = Package(
             name: "KioskReview", dependencies: ["KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto"],
             swiftSettings: swiftSettings),
         // The signed delivery receipt and the intake wire messages, shared by kiosk and headquarters.
-        .target(name: "KioskReceipt", dependencies: ["KioskCrypto", "KioskSupport"], swiftSettings: swiftSettings),
+        // The signed unit catalog too (headquarters publishes it, kiosks fetch and verify it).
+        .target(
+            name: "KioskReceipt", dependencies: ["KioskCore", "KioskCrypto", "KioskSupport"],
+            swiftSettings: swiftSettings),
         // The scheduled upload to headquarters and its receipts.
         .target(
             name: "KioskUpload",
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "KioskHQ",
             dependencies: [
-                "KioskBatch", "KioskCrypto", "KioskReceipt", "KioskSeal", "KioskSQLite", "KioskSupport",
+                "KioskBatch", "KioskCore", "KioskCrypto", "KioskReceipt", "KioskSeal", "KioskSQLite", "KioskSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -117,14 +120,14 @@ let package = Package(
             dependencies: [
                 "KioskSupport",
                 "KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
-                "KioskReview",
+                "KioskReview", "KioskReceipt",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // The upload command's wiring: settings built from the configuration, its checks, reporters.
         .target(
             name: "KioskUploadSetup",
-            dependencies: ["KioskApp", "KioskUpload", "KioskCrypto", "KioskStore"],
+            dependencies: ["KioskApp", "KioskUpload", "KioskCrypto", "KioskReceipt", "KioskStore"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "kiosk",
@@ -212,7 +215,8 @@ let package = Package(
             name: "KioskTerminalTests", dependencies: ["KioskTerminal", "KioskTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "KioskEndToEndTests", dependencies: ["KioskCore", "KioskStore", "KioskTestSupport"],
+            name: "KioskEndToEndTests",
+            dependencies: ["KioskCore", "KioskStore", "KioskCrypto", "KioskReceipt", "KioskTestSupport"],
             swiftSettings: swiftSettings),
         // deploy/: the installer, the units and the lockdown, through deploy/tests/run.sh.
         .testTarget(name: "DeployTests", dependencies: ["KioskTestSupport"], swiftSettings: swiftSettings),

@@ -22,12 +22,15 @@ public struct BatchRecord: Sendable {
     public let submittedAt: String
     /// The answers: one JSON object as canonical text, embedded as is.
     public let answersJSON: String
+    /// The unit catalog version the applicant was offered units from; 0 for the kiosk's own units.json.
+    public let catalogVersion: Int
 
     /// Makes a record; `answersJSON` must be one JSON value (normally an object) in compact form.
     public init(
         reference: String, formID: String, formVersion: Int, formSHA256: String, consentVersion: String,
-        language: String, submittedAt: String, answersJSON: String
+        language: String, submittedAt: String, answersJSON: String, catalogVersion: Int = 0
     ) {
+        self.catalogVersion = catalogVersion
         self.reference = reference
         self.formID = formID
         self.formVersion = formVersion
@@ -54,6 +57,8 @@ public struct BatchRecord: Sendable {
         } else {
             line += answersJSON
         }
+        line += #","catalog_version":"#
+        line += String(catalogVersion)
         line += #","consent_version":"#
         JSONString.appendLiteral(consentVersion, to: &line)
         line += #","form_id":"#

@@ -11,6 +11,11 @@ public enum IntakeProtocol {
         "/v1/centers/\(center)/batches/\(sequence)"
     }
 
+    /// `/v1/centers/{center}/catalog`: `GET` the newest signed unit catalog published for the center.
+    public static func catalogPath(center: String) -> String {
+        "/v1/centers/\(center)/catalog"
+    }
+
     /// `/v1/centers/{center}/status`: the last accepted batch.
     public static func statusPath(center: String) -> String {
         "/v1/centers/\(center)/status"

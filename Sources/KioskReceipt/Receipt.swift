@@ -92,7 +92,7 @@ public struct Receipt: Codable, Equatable, Sendable {
     }
 }
 
-/// Why receipt bytes, a signature or an intake answer cannot be trusted; no personal data inside.
+/// Why receipt or catalog bytes, a signature or an intake answer cannot be trusted; no personal data inside.
 public struct ReceiptError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
 

@@ -23,25 +23,14 @@ public struct SignedReceipt: Equatable, Sendable {
 
     /// The HTTP body: `{"receipt":"<base64>","signature":"<base64>"}` and a newline.
     public func wireBody() -> [UInt8] {
-        Array(
-            (#"{"receipt":"\#(Data(bytes).base64EncodedString())","signature":"\#(Data(signature).base64EncodedString())"}"#
-                + "\n").utf8)
+        SignedEnvelope.body(name: "receipt", bytes: bytes, signature: signature)
     }
 
     /// Parses an HTTP body; refuses anything but an object with exactly the two base64 strings.
     public init(wireBody: [UInt8]) throws(ReceiptError) {
-        guard wireBody.count <= 16_384 else {
-            throw ReceiptError("the answer is \(wireBody.count) bytes, too big for a receipt")
-        }
-        guard
-            let object = try? JSONSerialization.jsonObject(with: Data(wireBody)) as? [String: Any],
-            Set(object.keys) == ["receipt", "signature"],
-            let receipt = (object["receipt"] as? String).flatMap({ Data(base64Encoded: $0) }),
-            let signature = (object["signature"] as? String).flatMap({ Data(base64Encoded: $0) })
-        else {
-            throw ReceiptError("the answer is not a receipt (a JSON object with base64 \"receipt\" and \"signature\")")
-        }
-        self.init(bytes: [UInt8](receipt), signature: [UInt8](signature))
+        let (bytes, signature) = try SignedEnvelope.parse(
+            wireBody, name: "receipt", what: "a receipt", maxBytes: 16_384)
+        self.init(bytes: bytes, signature: signature)
     }
 
     /// Verifies the signature with the pinned key and decodes the receipt; refuses a receipt whose

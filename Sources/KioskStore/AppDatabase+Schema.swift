@@ -87,6 +87,13 @@ extension AppDatabase {
                 t.column("confirmed_by_operator", .boolean).notNull().defaults(to: false)
             }
         }
+        // The unit catalog version each application was filled with (0: the kiosk's own units.json,
+        // which is what every earlier application was offered).
+        migrator.registerMigration("v6-catalog-version") { db in
+            try db.alter(table: "application") { t in
+                t.add(column: "catalog_version", .integer).notNull().defaults(to: 0)
+            }
+        }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }

@@ -29,7 +29,8 @@ extension ApplicationStore {
     /// The serial is the next free one for the center and year, so references never repeat.
     /// When this returns, the commit is on disk (`synchronous=FULL` on the writer).
     public func submit(
-        _ draft: ApplicationDraft, formSHA256: String, center: String, year: Int, at date: Date
+        _ draft: ApplicationDraft, formSHA256: String, center: String, year: Int, at date: Date,
+        catalogVersion: Int = 0
     ) throws -> StoredApplication {
         let answers = try Self.encodeAnswers(draft.answers)
         return try writer.write { db in
@@ -44,7 +45,8 @@ extension ApplicationStore {
                 id: nil, reference: reference.description, center: center, year: year, serial: last + 1,
                 formID: draft.formID, formVersion: draft.formVersion, formSHA256: formSHA256,
                 consentVersion: draft.consentVersion, language: draft.language.rawValue, state: .submitted,
-                answersJSON: answers, submittedAt: date, updatedAt: date, batchSequence: nil, purgedAt: nil)
+                answersJSON: answers, submittedAt: date, updatedAt: date, batchSequence: nil, purgedAt: nil,
+                catalogVersion: catalogVersion)
             try application.insert(db)
             return application
         }

@@ -194,7 +194,7 @@ extension BatchStore {
 
     static let exportSelect = """
         SELECT reference, form_id, form_version, form_sha256, consent_version, language,
-            strftime('%Y-%m-%dT%H:%M:%SZ', submitted_at), answers
+            strftime('%Y-%m-%dT%H:%M:%SZ', submitted_at), answers, catalog_version
         FROM application
         """
 

@@ -18,7 +18,8 @@ struct RowApplicationCursor: ApplicationCursor {
         guard let reference, let formID = String.fromDatabaseValue(row[1]),
             let formVersion = Int.fromDatabaseValue(row[2]), let formSHA256 = String.fromDatabaseValue(row[3]),
             let consentVersion = String.fromDatabaseValue(row[4]), let language = String.fromDatabaseValue(row[5]),
-            let submittedAt = String.fromDatabaseValue(row[6]), let answers = String.fromDatabaseValue(row[7])
+            let submittedAt = String.fromDatabaseValue(row[6]), let answers = String.fromDatabaseValue(row[7]),
+            let catalogVersion = Int.fromDatabaseValue(row[8])
         else {
             throw StoreError(
                 .unavailable,
@@ -26,6 +27,7 @@ struct RowApplicationCursor: ApplicationCursor {
         }
         return BatchRecord(
             reference: reference, formID: formID, formVersion: formVersion, formSHA256: formSHA256,
-            consentVersion: consentVersion, language: language, submittedAt: submittedAt, answersJSON: answers)
+            consentVersion: consentVersion, language: language, submittedAt: submittedAt, answersJSON: answers,
+            catalogVersion: catalogVersion)
     }
 }

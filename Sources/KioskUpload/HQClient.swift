@@ -79,14 +79,22 @@ final class HQClient: Sendable {
         return try await execute(request, deadline: deadline)
     }
 
+    /// `GET /v1/centers/{center}/catalog`; a catalog may be up to a megabyte and a bit.
+    func catalog(center: String, deadline: Duration) async throws(UploadFailure) -> (status: Int, body: [UInt8]) {
+        var request = HTTPClientRequest(url: settings.url(IntakeProtocol.catalogPath(center: center)))
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        return try await execute(request, deadline: deadline, maxBytes: CatalogStatement.maxBytes * 2)
+    }
+
     private func execute(
-        _ request: HTTPClientRequest, deadline: Duration
+        _ request: HTTPClientRequest, deadline: Duration, maxBytes: Int = 65_536
     ) async throws(UploadFailure) -> (
         status: Int, body: [UInt8]
     ) {
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(deadline.nanoseconds))
-            let body = try await response.body.collect(upTo: 65_536)
+            let body = try await response.body.collect(upTo: maxBytes)
             return (Int(response.status.code), Array(body.readableBytesView))
         } catch {
             throw Self.classify(error, host: settings.hqURL.host ?? "?")

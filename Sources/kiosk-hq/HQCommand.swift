@@ -15,7 +15,9 @@ struct HQCommand: AsyncParsableCommand {
             anything, and answers with a receipt signed by its own key. Without --data-dir (or \
             KIOSK_HQ_DATA_DIR) the data folder is ./hq-data.
             """,
-        subcommands: [ServeCommand.self, KeysCommand.self, CentersCommand.self, ExportCommand.self])
+        subcommands: [
+            ServeCommand.self, KeysCommand.self, CentersCommand.self, CatalogCommand.self, ExportCommand.self,
+        ])
 }
 
 /// Options every subcommand takes.

@@ -14,7 +14,7 @@ struct KioskCommand: AsyncParsableCommand {
             """,
         subcommands: [
             AttendCommand.self, StatusCommand.self, KeysCommand.self, BatchCommand.self, UploadCommand.self,
-            StaffCommand.self, ReviewCommand.self, AuditCommand.self, ConfigCommand.self,
+            CatalogCommand.self, StaffCommand.self, ReviewCommand.self, AuditCommand.self, ConfigCommand.self,
         ],
         defaultSubcommand: AttendCommand.self
     )

@@ -8,7 +8,7 @@ struct BatchRecordTests {
     static let sample = BatchRecord(
         reference: "DEMO01-2026-000042-K", formID: "ua-contract", formVersion: 1,
         formSHA256: String(repeating: "0f", count: 32), consentVersion: "2026-01", language: "en",
-        submittedAt: "2026-11-27T21:45:00Z", answersJSON: #"{"a":1,"b":"x/y"}"#)
+        submittedAt: "2026-11-27T21:45:00Z", answersJSON: #"{"a":1,"b":"x/y"}"#, catalogVersion: 3)
 
     @Test("a line is the sorted-key JSON object, answers embedded verbatim, ending in one newline")
     func exactLine() {
@@ -16,7 +16,8 @@ struct BatchRecordTests {
         let line = Self.sample.jsonLine()
         // Then the bytes are exactly the documented shape
         let expected =
-            #"{"answers":{"a":1,"b":"x/y"},"consent_version":"2026-01","form_id":"ua-contract","form_sha256":""#
+            #"{"answers":{"a":1,"b":"x/y"},"catalog_version":3,"consent_version":"2026-01","form_id":"ua-contract","#
+            + #""form_sha256":""#
             + String(repeating: "0f", count: 32)
             + #"","form_version":1,"language":"en","reference":"DEMO01-2026-000042-K","submitted_at":"2026-11-27T21:45:00Z"}"#
             + "\n"
@@ -45,7 +46,8 @@ struct BatchRecordTests {
         #expect(object["answers"] as? [String] == [text])
         #expect(
             object.keys.sorted() == [
-                "answers", "consent_version", "form_id", "form_sha256", "form_version", "language", "reference",
+                "answers", "catalog_version", "consent_version", "form_id", "form_sha256", "form_version", "language",
+                "reference",
                 "submitted_at",
             ])
     }

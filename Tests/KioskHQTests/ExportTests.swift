@@ -72,6 +72,8 @@ struct ExportTests {
         // Lesya and the Lithuanian applicant: nobody else
         #expect(flags("DEMO01", "Косач, \"Леся\"").map(\.0) == [0])
         #expect(records.allSatisfy { $0["batch"] as? Int == 1 && $0["received_at"] is String })
+        // And each record says which unit catalog the applicant was offered (0: the kiosk's own units.json)
+        #expect(records.allSatisfy { $0["catalog_version"] as? Int == 0 })
     }
 
     @Test func theSelectionByCenterUnitAndDayStillCountsEveryStoredBatch() throws {
@@ -103,6 +105,7 @@ struct ExportTests {
         let surname = try #require(header.firstIndex(of: "surname"))
         let phone = try #require(header.firstIndex(of: "phone"))
         let same = try #require(header.firstIndex(of: "same_number_count"))
+        #expect(header.contains("catalog_version"))
         #expect(rows.contains { $0[surname] == "Косач, \"Леся\"" })
         // A cell a spreadsheet would run is shown as text
         #expect(rows.contains { $0[surname] == "'=HYPERLINK(\"x\")" })

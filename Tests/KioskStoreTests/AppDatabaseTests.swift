@@ -202,4 +202,32 @@ struct AppDatabaseTests {
             ($0 as? StoreError)?.code == .damaged && "\($0)".contains("CHECK constraint")
         }
     }
+
+    @Test func migrationV6KeepsEarlierApplicationsAsLocalAndRecordsTheCatalogVersion() throws {
+        // Given a database as the previous release left it (up to v5-sealing-key), with one application
+        let path = folder.path("kiosk.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try AppDatabase.migrator.migrate(queue, upTo: "v5-sealing-key")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO application (reference, center, year, serial, form_id, form_version, form_sha256,
+                            consent_version, language, answers, submitted_at, updated_at)
+                        VALUES ('DEMO01-2026-000001-X', 'DEMO01', 2026, 1, 'ua-contract', 1, 'x', 'c', 'en', '{}',
+                            '2026-11-27 10:00:00.000', '2026-11-27 10:00:00.000')
+                        """)
+            }
+            try queue.close()
+        }
+
+        // When this release opens it and stores an application filled with catalog version 3
+        let database = try AppDatabase.open(at: path)
+        let stored = try database.applications.submit(
+            Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date(), catalogVersion: 3)
+
+        // Then the earlier application is kept, as filled with the local units.json (0), and the new one says 3
+        #expect(try database.applications.find(reference: "DEMO01-2026-000001-X")?.catalogVersion == 0)
+        #expect(try database.applications.find(reference: stored.reference)?.catalogVersion == 3)
+    }
 }

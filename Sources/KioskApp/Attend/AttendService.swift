@@ -51,6 +51,8 @@ package struct AttendService {
     let writer: any AttendOutput
     let clock: any AttendClock
     let logger: Logger
+    /// The newest verified unit catalog, read again when it changed; nil offers `resources.catalog`.
+    var catalogs: CatalogWatcher?
 
     /// When input last ended, to back off if a hung-up tty keeps reporting end of input.
     private var lastEndOfInput: Date?
@@ -58,8 +60,9 @@ package struct AttendService {
     package init(
         form: KioskResources.LoadedForm, resources: KioskResources, center: String, health: ServiceHealth,
         settings: Settings, input: any AttendInput, output: any AttendOutput,
-        clock: any AttendClock = SystemAttendClock(), logger: Logger
+        clock: any AttendClock = SystemAttendClock(), logger: Logger, catalogs: CatalogWatcher? = nil
     ) {
+        self.catalogs = catalogs
         self.form = form
         self.resources = resources
         self.center = center
@@ -120,15 +123,19 @@ package struct AttendService {
         }
         guard let strings = resources.strings[language] else { return .dropped }
         var screen = AttendScreen(strings: strings)
+        // From the next applicant on, the newest catalog fetched from headquarters.
+        let (now, logger) = (clock.now, logger)
+        let offered = catalogs?.offered(now: now, logger: logger)
         var session = FormSession(
-            form: form.definition, catalog: resources.catalog, numbers: resources.numbers, strings: strings,
+            form: form.definition, catalog: offered?.catalog ?? resources.catalog, numbers: resources.numbers,
+            strings: strings,
             today: CalendarDate(date: clock.now, timeZone: .current))
         var step = session.start()
         while true {
             screen.size = writer.size
             switch step {
             case .submit(let draft):
-                if let reference = store(draft, in: database) {
+                if let reference = store(draft, catalogVersion: offered?.version ?? 0, in: database) {
                     try show(
                         screen.stored(reference: reference, bringToDesk: form.definition.bringToDesk.resolve(language)))
                     // Leave the number on screen until Enter or the idle timeout, then clear it.
@@ -164,12 +171,13 @@ package struct AttendService {
     }
 
     /// Stores the draft; the reference is shown only after the commit returned.
-    private func store(_ draft: ApplicationDraft, in database: AppDatabase) -> String? {
+    private func store(_ draft: ApplicationDraft, catalogVersion: Int, in database: AppDatabase) -> String? {
         let now = clock.now
         let today = CalendarDate(date: now, timeZone: .current)
         do {
             let stored = try database.applications.submit(
-                draft, formSHA256: form.sha256, center: center, year: today.year, at: now)
+                draft, formSHA256: form.sha256, center: center, year: today.year, at: now,
+                catalogVersion: catalogVersion)
             logger.info(
                 "application stored", metadata: ["reference": "\(stored.reference)", "form": "\(draft.formID)"])
             return stored.reference

@@ -9,13 +9,21 @@ import KioskTerminal
 /// and writes the replies.
 package struct ReviewLoop {
     let console: ReviewConsole
+    /// Lines for staff shown before the console starts (an expired or refused unit catalog).
+    let notices: [String]
 
     private let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 1024)
     private let writer = TerminalWriter(fileDescriptor: STDOUT_FILENO)
     private let isTerminal = TerminalControl.isTerminal(STDIN_FILENO)
 
-    package init(console: ReviewConsole) {
+    package init(console: ReviewConsole, notices: [String] = []) {
         self.console = console
+        self.notices = notices
+    }
+
+    /// What staff must know about the unit catalog applicants are offered, or nothing when it is current.
+    package static func catalogNotices(_ catalog: CatalogStatusReport) -> [String] {
+        catalog.expired || catalog.problem != nil ? ["! " + TerminalText.escape(catalog.line)] : []
     }
 
     package func run() throws {
@@ -25,6 +33,9 @@ package struct ReviewLoop {
             try TerminalControl.ignoreJobControlSignals()
         } else {
             signal(SIGPIPE, SIG_IGN)
+        }
+        if !notices.isEmpty {
+            try writer.write(LineWrapper.wrap(notices, width: writer.size.columns).map { $0 + "\n" }.joined())
         }
         var reply = console.start()
         while true {

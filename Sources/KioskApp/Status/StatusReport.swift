@@ -17,6 +17,8 @@ package struct StatusReport: Encodable, Sendable {
     package let sealing: SealingStatusReport?
     /// Whether the attend service takes applications, and the free disk.
     package let health: HealthStatusReport
+    /// The unit catalog offered: version, when fetched, when it expires.
+    package let catalog: CatalogStatusReport
 
     /// Opens the database (which runs the full integrity check and refuses a damaged file,
     /// so there is no second scan) and counts; a damaged or unopenable database is reported
@@ -44,6 +46,7 @@ package struct StatusReport: Encodable, Sendable {
         kioskDir = context.resources.directory.path
         kioskDirSource = context.resources.source
         form = context.config.form
+        catalog = CatalogStatusReport(context)
         applications = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
         self.integrity = integrity
         self.upload = upload
@@ -63,7 +66,7 @@ package struct StatusReport: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case center, form, applications, integrity, upload, sealing, health
+        case center, form, applications, integrity, upload, sealing, health, catalog
         case centerName = "center_name"
         case dataDir = "data_dir"
         case kioskDir = "kiosk_dir"
@@ -76,6 +79,7 @@ package struct StatusReport: Encodable, Sendable {
             "data folder: \(dataDir)",
             "Kiosk files: \(kioskDir) (found by \(kioskDirSource))",
             "form:        \(form)",
+            catalog.line,
             "database:    \(integrity)",
             "applications:",
         ]

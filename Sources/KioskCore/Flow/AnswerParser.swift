@@ -28,9 +28,10 @@ public struct AnswerParser: Sendable {
     public func options(for field: FieldDefinition, answers: [String: AnswerValue]) -> [Choice] {
         switch field.choicesFrom {
         case .units:
-            let units = catalog.units.filter { $0.country == form.country }.map {
-                Choice(value: $0.id, label: $0.name)
-            }
+            // A unit with no position left for this applicant (full, or the age rules them out) is not offered.
+            let age = applicantAge(answers)
+            let units = catalog.units.filter { $0.country == form.country && !$0.positions(offeredToAge: age).isEmpty }
+                .map { Choice(value: $0.id, label: $0.name) }
             let none = LocalizedText(
                 Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, strings.format(.choiceNoPreference)) })
             )
@@ -39,7 +40,7 @@ public struct AnswerParser: Sendable {
             guard let source = field.sourceField, let unitID = answers[source]?.single,
                 let unit = catalog.unit(unitID)
             else { return [] }
-            return unit.positions.map { Choice(value: $0.id, label: $0.name) }
+            return unit.positions(offeredToAge: applicantAge(answers)).map { Choice(value: $0.id, label: $0.name) }
         case nil:
             let choices = field.choices ?? []
             guard let age = applicantAge(answers) else { return choices }

@@ -20,7 +20,7 @@ enum DefinitionKeys {
     ]
     static let catalog: Set = ["fictional", "units"]
     static let unit: Set = ["id", "country", "name", "positions"]
-    static let position: Set = ["id", "name"]
+    static let position: Set = ["id", "name", "open_places", "age"]
 
     /// Throws for the first unknown key in a form definition.
     static func checkForm(_ json: Any, file: String) throws(DefinitionError) {
@@ -49,7 +49,9 @@ enum DefinitionKeys {
             let location = "unit \"\(unit["id"] as? String ?? "?")\""
             try unknown(unit, form: Self.unit, file: file, location: location)
             for position in unit["positions"] as? [Any] ?? [] {
-                try unknown(position, form: Self.position, file: file, location: location + " position")
+                let at = location + " position \"\((position as? [String: Any])?["id"] as? String ?? "?")\""
+                try unknown(position, form: Self.position, file: file, location: at)
+                try unknown((position as? [String: Any])?["age"], form: age, file: file, location: at + " age")
             }
         }
     }

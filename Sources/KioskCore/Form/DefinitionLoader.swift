@@ -37,6 +37,10 @@ public enum DefinitionLoader {
             if let missing = unit.name.missing(in: Language.allCases).first {
                 throw DefinitionError(file: file, location: location, problem: "name has no \(missing.rawValue) text")
             }
+            guard unit.country.count == 2, unit.country.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                throw DefinitionError(
+                    file: file, location: location, problem: "country must be a two-letter upper-case code such as UA")
+            }
             if unit.positions.isEmpty {
                 throw DefinitionError(
                     file: file, location: location, problem: "a unit needs at least one open position")
@@ -47,10 +51,23 @@ public enum DefinitionLoader {
                     throw DefinitionError(
                         file: file, location: location, problem: "position ids must be unique and non-empty")
                 }
+                let at = "\(location) position \"\(position.id)\""
                 if let missing = position.name.missing(in: Language.allCases).first {
-                    throw DefinitionError(
-                        file: file, location: "\(location) position \"\(position.id)\"",
-                        problem: "name has no \(missing.rawValue) text")
+                    throw DefinitionError(file: file, location: at, problem: "name has no \(missing.rawValue) text")
+                }
+                if let places = position.openPlaces, !(0...100_000).contains(places) {
+                    throw DefinitionError(file: file, location: at, problem: "open_places must be 0 to 100000")
+                }
+                if let age = position.age {
+                    for (key, value) in [("min", age.min), ("max", age.max)] {
+                        if let value, !(16...70).contains(value) {
+                            throw DefinitionError(
+                                file: file, location: at, problem: "age \(key) must be 16 to 70 years, not \(value)")
+                        }
+                    }
+                    if let min = age.min, let max = age.max, min > max {
+                        throw DefinitionError(file: file, location: at, problem: "age min \(min) is above max \(max)")
+                    }
                 }
             }
         }

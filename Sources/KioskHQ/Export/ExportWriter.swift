@@ -23,7 +23,7 @@ struct ExportWriter {
         "region", "unit", "position",
     ]
     static let recordColumns = [
-        "reference", "form_id", "form_version", "language", "submitted_at", "consent_version",
+        "reference", "form_id", "form_version", "language", "submitted_at", "consent_version", "catalog_version",
     ]
     static var csvHeader: [String] {
         ["center", "batch", "received_at"] + recordColumns + answerColumns

@@ -1,6 +1,6 @@
 import KioskReceipt
 
-/// Why headquarters refused a batch or a request, with the HTTP status that says so.
+/// Why headquarters refused a batch or a request (a catalog fetch too), with the HTTP status that says so.
 ///
 /// Messages name the center, sequences, sizes and digests, never a record's contents.
 public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -10,6 +10,8 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case malformed = "malformed"
         /// 403: no such center is registered.
         case unknownCenter = "unknown-center"
+        /// 404: no unit catalog is published for the center.
+        case noCatalog = "no-catalog"
         /// 409: the sequence is not the next one (`expectedSequence` says which is).
         case wrongSequence = "wrong-sequence"
         /// 409: this sequence was already accepted with other bytes (an alarm).
@@ -47,6 +49,7 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         switch code {
         case .malformed: 400
         case .unknownCenter: 403
+        case .noCatalog: 404
         case .wrongSequence, .conflict, .brokenChain: 409
         case .tooLarge: 413
         case .unsupportedMediaType: 415

@@ -14,7 +14,8 @@ import NIOSSL
 ///
 /// `PUT /v1/centers/{center}/batches/{sequence}` streams the tar to `incoming/` (never into
 /// memory), then `Intake` checks and stores it on a thread pool; `GET
-/// /v1/centers/{center}/status` and `GET /health` answer at once.
+/// /v1/centers/{center}/status`, `GET /v1/centers/{center}/catalog` (the newest signed unit
+/// catalog for the center) and `GET /health` answer at once.
 public struct HQServer: Sendable {
     /// Where the server listens and how it protects the connection.
     public struct Settings: Sendable {
@@ -124,6 +125,26 @@ public struct HQServer: Sendable {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 return Self.json(.ok, Array(try encoder.encode(status)) + [0x0A])
+            } catch let error as IntakeError {
+                return Self.problem(error)
+            }
+        }
+        router.get("/v1/centers/:center/catalog") { _, context in
+            do {
+                let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
+                let current: (SignedCatalog, CatalogStatement)?
+                do {
+                    current = try intake.folder.currentCatalog(for: center.code)
+                } catch {
+                    context.logger.error("\(error)")
+                    throw IntakeError(.storage, "cannot read the published catalogs")
+                }
+                guard let signed = current?.0 else {
+                    throw IntakeError(
+                        .noCatalog,
+                        "no unit catalog is published for center \(center.code); the kiosk keeps the one it has")
+                }
+                return Self.json(.ok, signed.wireBody())
             } catch let error as IntakeError {
                 return Self.problem(error)
             }

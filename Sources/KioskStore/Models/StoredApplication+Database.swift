@@ -41,6 +41,7 @@ extension StoredApplication {
             (.submittedAt, readable(.submittedAt, as: Date.self)), (.updatedAt, readable(.updatedAt, as: Date.self)),
             (.batchSequence, readable(.batchSequence, as: Int.self, optional: true)),
             (.purgedAt, readable(.purgedAt, as: Date.self, optional: true)),
+            (.catalogVersion, readable(.catalogVersion, as: Int.self)),
         ]
         return checks.first { !$0.1 }?.0.rawValue
     }

@@ -21,6 +21,8 @@ public struct StoredApplication: Sendable, Hashable, Codable {
     public var updatedAt: Date
     public var batchSequence: Int?
     public var purgedAt: Date?
+    /// The unit catalog version the units were offered from; 0 for the kiosk's own units.json.
+    public var catalogVersion: Int = 0
 
     /// The decoded answers, empty once purged.
     public func answers() throws -> [String: AnswerValue] {
@@ -39,5 +41,6 @@ public struct StoredApplication: Sendable, Hashable, Codable {
         case updatedAt = "updated_at"
         case batchSequence = "batch_sequence"
         case purgedAt = "purged_at"
+        case catalogVersion = "catalog_version"
     }
 }

@@ -14,7 +14,9 @@ struct AttendCommand: AsyncParsableCommand {
             One question per prompt. At any prompt the applicant can type back, help, review or \
             cancel. Unfinished applications live in memory only and are dropped after the idle \
             timeout or at end of input. On a terminal, Ctrl-C, Ctrl-Z and Ctrl-\\ do not stop \
-            the kiosk; stop it with its service manager.
+            the kiosk; stop it with its service manager. Units and positions come from the \
+            newest catalog fetched from headquarters (`kiosk catalog fetch`, `kiosk upload`), used \
+            from the next applicant on without a restart; without one, from Kiosk/units.json.
             """
     )
 
@@ -76,7 +78,7 @@ struct AttendCommand: AsyncParsableCommand {
                 idleTimeout: .seconds(idleTimeout ?? context.config.idleTimeoutSeconds),
                 healthInterval: .seconds(healthInterval ?? 30)),
             input: input, output: TerminalWriter(fileDescriptor: STDOUT_FILENO), clock: clock,
-            logger: Logger(label: "kiosk.attend"))
+            logger: Logger(label: "kiosk.attend"), catalogs: CatalogWatcher(context: context))
         try service.run()
     }
 }

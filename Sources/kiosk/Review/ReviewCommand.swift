@@ -54,7 +54,7 @@ struct ReviewCommand: AsyncParsableCommand {
             throw ValidationError("there are no interface strings for \(language.rawValue)")
         }
         let forms = ReviewForms(
-            forms: context.resources.forms.values.map(\.definition), catalog: context.resources.catalog,
+            forms: context.resources.forms.values.map(\.definition), catalog: context.reviewCatalog,
             numbers: context.resources.numbers, strings: strings)
         var settings = ReviewConsole.Settings(center: context.config.center)
         if let loginDelayMilliseconds { settings.policy.baseDelay = .milliseconds(loginDelayMilliseconds) }
@@ -63,7 +63,7 @@ struct ReviewCommand: AsyncParsableCommand {
         let console = ReviewConsole(
             database: try context.folder.openDatabase(), forms: forms, settings: settings,
             uploader: uploader(context))
-        try ReviewLoop(console: console).run()
+        try ReviewLoop(console: console, notices: ReviewLoop.catalogNotices(CatalogStatusReport(context))).run()
     }
 
     /// `kiosk upload` of this same executable, on the same data folder; with

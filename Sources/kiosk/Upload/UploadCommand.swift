@@ -17,7 +17,9 @@ struct UploadCommand: AsyncParsableCommand {
             the run. Configuration: hq_url, hq_ca, hq_receipt_key, hq_sealing_key (optional \
             hq_client_cert, hq_client_key, retention_days, keep_plaintext_days) in config.json; \
             relative paths there are relative to \
-            the configuration file's folder. \
+            the configuration file's folder. After the upload it fetches headquarters' unit \
+            catalog as `kiosk catalog fetch` does; a catalog that cannot be fetched or is refused \
+            is reported on its own line and does not change the exit code. \
             Exit codes: 0 all delivered or nothing to do; 75 headquarters unreachable or failing \
             (5xx), work remains, try later; 1 an operator must act (refused batch, bad receipt, \
             TLS, configuration).
@@ -93,6 +95,13 @@ struct UploadCommand: AsyncParsableCommand {
             context: context, settings: settings, overrides: overrides, reporter: reporter
         ).run()
         print(report.summary)
+        // The catalog follows every upload run; its failure is reported but does not change the
+        // upload's exit code: the batches' fate is what the timer and monitoring act on.
+        do {
+            print(try await CatalogUpdate.run(context: context, settings: settings).summary)
+        } catch {
+            print("catalog not updated: \(error.message)")
+        }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

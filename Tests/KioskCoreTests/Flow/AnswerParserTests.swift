@@ -73,6 +73,44 @@ struct AnswerParserTests {
         #expect(parser.options(for: position, answers: [:]).isEmpty)
     }
 
+    @Test("positions the applicant's age or a full unit rule out are not offered, nor a unit with none left")
+    func positionsByAgeAndPlaces() throws {
+        // Given a catalog with a position for ages 18 to 30, a full one, and a unit only for the young
+        let name = LocalizedText([.en: "x", .uk: "x", .lt: "x"])
+        let catalog = UnitCatalog(
+            fictional: true,
+            units: [
+                KioskCore.Unit(
+                    id: "mixed", country: "UA", name: name,
+                    positions: [
+                        Position(id: "young", name: name, age: AgeRange(min: 18, max: 30)),
+                        Position(id: "full", name: name, openPlaces: 0),
+                        Position(id: "any", name: name, openPlaces: 3),
+                    ]),
+                KioskCore.Unit(
+                    id: "young-only", country: "UA", name: name,
+                    positions: [Position(id: "scout", name: name, age: AgeRange(min: nil, max: 30))]),
+            ])
+        let parser = AnswerParser(
+            form: self.parser.form, catalog: catalog, numbers: self.parser.numbers, strings: self.parser.strings,
+            today: KioskFiles.today)
+        let unit = try field("unit")
+        let position = try field("position")
+
+        // When a 40-year-old is asked
+        let older: [String: AnswerValue] = ["birth_date": .single("1986-01-01"), "unit": .single("mixed")]
+
+        // Then the unit for the young is gone, and of the mixed unit only the open position for any age stays
+        #expect(parser.options(for: unit, answers: older).map(\.value) == ["mixed", "none"])
+        #expect(parser.options(for: position, answers: older).map(\.value) == ["any"])
+        #expect(parser.parse("young", for: position, answers: older) == .failure(ValidationFailure(.choiceUnknown)))
+
+        // And a 20-year-old is offered both units and every open position
+        let young: [String: AnswerValue] = ["birth_date": .single("2006-01-01"), "unit": .single("mixed")]
+        #expect(parser.options(for: unit, answers: young).map(\.value) == ["mixed", "young-only", "none"])
+        #expect(parser.options(for: position, answers: young).map(\.value) == ["young", "any"])
+    }
+
     // MARK: - parse
 
     @Test(

@@ -305,7 +305,45 @@ struct BrokenDefinitionTests {
             name: "misspelt key in a unit",
             change: { units in units[5]["positons"] = units[5]["positions"] },
             location: "unit \"demo-drone-battalion-6\"", problem: ["unknown key \"positons\""]),
+        CatalogBreakage(
+            name: "negative open places",
+            change: { units in Self.editPosition(&units, 0, 1) { $0["open_places"] = -1 } },
+            location: "unit \"demo-brigade-1\" position \"drone-operator\"", problem: ["open_places", "0 to"]),
+        CatalogBreakage(
+            name: "age range with min above max",
+            change: { units in Self.editPosition(&units, 0, 0) { $0["age"] = ["min": 40, "max": 30] } },
+            location: "unit \"demo-brigade-1\" position \"rifleman\"", problem: ["min 40 is above max 30"]),
+        CatalogBreakage(
+            name: "age outside what a form can mean",
+            change: { units in Self.editPosition(&units, 0, 0) { $0["age"] = ["max": 7] } },
+            location: "unit \"demo-brigade-1\" position \"rifleman\"", problem: ["age max", "16 to 70", "7"]),
+        CatalogBreakage(
+            name: "misspelt key in a position's age",
+            change: { units in Self.editPosition(&units, 0, 0) { $0["age"] = ["maximum": 40] } },
+            location: "unit \"demo-brigade-1\" position \"rifleman\" age", problem: ["unknown key \"maximum\""]),
+        CatalogBreakage(
+            name: "requirement the form cannot check",
+            change: { units in Self.editPosition(&units, 0, 0) { $0["driving_licence"] = ["C"] } },
+            location: "unit \"demo-brigade-1\" position \"rifleman\"",
+            problem: ["unknown key \"driving_licence\""]),
+        CatalogBreakage(
+            name: "open places that are not a number",
+            change: { units in Self.editPosition(&units, 0, 0) { $0["open_places"] = "many" } },
+            location: "units[0].positions[0].open_places", problem: ["wrong type"]),
+        CatalogBreakage(
+            name: "unit country that is not a code",
+            change: { units in units[0]["country"] = "Ukraine" },
+            location: "unit \"demo-brigade-1\"", problem: ["two-letter"]),
     ]
+
+    /// Changes one position of the catalog's units in place.
+    static func editPosition(
+        _ units: inout [[String: Any]], _ unit: Int, _ position: Int, _ edit: (inout [String: Any]) -> Void
+    ) {
+        var positions = units[unit]["positions"] as? [[String: Any]] ?? []
+        edit(&positions[position])
+        units[unit]["positions"] = positions
+    }
 
     @Test("a broken unit catalog is refused", arguments: catalogBreakages)
     func brokenCatalog(_ breakage: CatalogBreakage) throws {

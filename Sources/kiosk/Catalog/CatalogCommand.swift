@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import KioskApp
+import KioskUpload
+import KioskUploadSetup
+
+/// `kiosk catalog`: the unit catalog (vacancies) from headquarters.
+struct CatalogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "Fetch the signed unit catalog (vacancies) that headquarters publishes.",
+        discussion: """
+            The attend service offers the units and positions of the newest catalog fetched, from \
+            the next applicant on; without one, those of Kiosk/units.json (version 0, "local"). \
+            `kiosk upload` fetches it too after every upload. `kiosk status` shows the version held.
+            """,
+        subcommands: [Fetch.self])
+
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch headquarters' catalog for this center and keep it if it is newer.",
+            discussion: """
+                GETs /v1/centers/{center}/catalog with the upload's settings (hq_url, hq_ca, \
+                hq_client_cert/hq_client_key), verifies the signature with the pinned receipt key \
+                (hq_receipt_key) and keeps the catalog in DATA/catalog.json only when it is for \
+                this center, not expired, and its version is newer than the one held. A catalog \
+                with a bad signature, for another center, or older than the one held (a replay) \
+                is refused and nothing changes. Exit codes as `kiosk upload`: 0 done (stored, \
+                already current, or none published); 75 headquarters unreachable or failing, try \
+                later; 1 refused (signature, replay, configuration).
+                """)
+
+        @OptionGroup var data: DataOptions
+
+        @Option(help: ArgumentHelp("Headquarters' URL, overriding hq_url.", valueName: "url"))
+        var hq: String?
+
+        @Option(
+            name: .customLong("hq-key"),
+            help: ArgumentHelp("Headquarters' receipt public key (PEM), overriding hq_receipt_key.", valueName: "pem"))
+        var hqKey: String?
+
+        @Option(
+            name: .customLong("hq-ca"),
+            help: ArgumentHelp("The headquarters CA certificate (PEM), overriding hq_ca.", valueName: "pem"))
+        var hqCA: String?
+
+        func run() async throws {
+            KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
+            let context = try data.context()
+            let settings = try UploadSettings(
+                folder: context.folder, config: context.config,
+                overrides: UploadOverrides(hqURL: hq, hqCA: hqCA, hqReceiptKey: hqKey))
+            do {
+                print(try await CatalogUpdate.run(context: context, settings: settings).summary)
+            } catch {
+                FileHandle.standardError.write(Data("kiosk: \(error.message)\n".utf8))
+                throw ExitCode(error.isTransient ? 75 : 1)
+            }
+        }
+    }
+}
