@@ -109,7 +109,7 @@ final class UploadWorld: Sendable {
     }
 
     /// Upload settings for headquarters on `port`, trusting `ca` (the test CA by default), with
-    /// short timeouts and backoff so that fault tests stay quick.
+    /// short backoff so that fault tests stay quick, and timeouts that load does not reach.
     func settings(
         port: Int, ca: String? = nil, receiptKey: Ed25519PublicKey? = nil, scheme: String = "https"
     )
@@ -118,12 +118,14 @@ final class UploadWorld: Sendable {
         var settings = try UploadSettings(
             hqURL: URL(string: "\(scheme)://127.0.0.1:\(port)")!, caCertificate: ca ?? pki.caCertificate,
             clientCertificate: nil, receiptKey: receiptKey ?? self.receiptKey.publicKey)
-        settings.connectTimeout = .seconds(2)
-        settings.readTimeout = .seconds(2)
+        // Generous: the whole suite runs at once on two cores, and a write or read that waits a
+        // few seconds there is load, not a fault. A test of timeouts sets its own (300 ms).
+        settings.connectTimeout = .seconds(10)
+        settings.readTimeout = .seconds(20)
         settings.attempts = 3
         settings.initialBackoff = .milliseconds(20)
         settings.maximumBackoff = .milliseconds(100)
-        settings.runTimeLimit = .seconds(30)
+        settings.runTimeLimit = .seconds(120)
         settings.retentionDays = 7
         return settings
     }
