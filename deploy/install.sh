@@ -138,9 +138,13 @@ mask() {
 remove_stale() {
     local previous=$root$manifest path
     [ -f "$previous" ] || return 0
+    # A lookup table, not `printf ... | grep -q`: under pipefail, grep -q leaving at the first
+    # match can fail printf with a broken pipe, and the installed file would be taken as stale.
+    local -A current=()
+    for path in "${installed[@]}"; do current[$path]=1; done
     while IFS= read -r path; do
         [ -n "$path" ] || continue
-        if ! printf '%s\n' "${installed[@]}" | grep -qxF -- "$path"; then
+        if [ -z "${current[$path]:-}" ]; then
             if [ -e "$root$path" ] || [ -L "$root$path" ]; then
                 rm -f -- "$root$path"
                 say "removed $path"
@@ -260,7 +264,8 @@ fi
 
 # --- Activate on this machine ------------------------------------------------------------
 
-if ldd "$prefix/bin/$name" | grep -q 'not found'; then
+libraries=$(ldd "$prefix/bin/$name")
+if grep -q 'not found' <<<"$libraries"; then
     fail "$prefix/bin/$name misses libraries here: apt-get install libsqlite3-0 libssl3 libidn2-0, then run again"
 fi
 systemd-sysusers "$prefix/lib/sysusers.d/$name.conf"
