@@ -88,6 +88,7 @@ public struct Outbox {
                     try move(url, to: fileURL(sequence: batch.sequence))
                     written.append(fileURL(sequence: batch.sequence))
                 } else {
+                    // A transaction that never committed: its applications are still approved.
                     unlink(url.path)
                 }
             }
@@ -103,14 +104,24 @@ public struct Outbox {
         return written
     }
 
-    /// The undelivered batch a hidden sealed file belongs to, if its transaction committed and
-    /// the file holds exactly that batch's signed manifest; nil for a leftover to remove.
+    /// The undelivered batch a hidden sealed file belongs to, when its transaction committed and
+    /// its file is not in place yet; nil for a leftover of a transaction that did not commit.
+    ///
+    /// A hidden file of a recorded batch is the only copy of its records, so one that does not
+    /// hold exactly the recorded manifest and signature is left where it is, and reported.
     private func recordedBatch(sealedAt url: URL, undelivered: [Int: BatchRecordRow]) throws -> BatchRecordRow? {
         guard let batch = undelivered.values.first(where: { sealedURL(sequence: $0.sequence) == url }),
-            !FileManager.default.fileExists(atPath: fileURL(sequence: batch.sequence).path),
-            let signed = try? BatchReader.signedManifest(path: url.path),
-            signed.manifest == batch.manifest, signed.signature == batch.signature
+            !FileManager.default.fileExists(atPath: fileURL(sequence: batch.sequence).path)
         else { return nil }
+        guard let signed = try? BatchReader.signedManifest(path: url.path),
+            signed.manifest == batch.manifest, signed.signature == batch.signature
+        else {
+            throw OutboxError(
+                .inconsistent,
+                "batch \(batch.sequence) is sealed, but \(url.lastPathComponent) in \(folder.path) does not hold "
+                    + "its recorded manifest and signature; it was left as it is (it may be the only copy of the "
+                    + "records). Ask support")
+        }
         return batch
     }
 

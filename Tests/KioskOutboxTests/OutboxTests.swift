@@ -194,6 +194,20 @@ struct OutboxTests {
         #expect(batch.sequence == 1)
     }
 
+    @Test func aHiddenFileOfARecordedBatchThatDoesNotMatchIsLeftAndReported() throws {
+        // Given a recorded batch whose hidden file (the only copy) holds other bytes than recorded
+        try store(2, approved: 2)
+        let (_, file) = try #require(try outbox.createBatch(limit: 500))
+        let hidden = outbox.sealedURL(sequence: 1)
+        try FileManager.default.removeItem(at: file)
+        try Data("not the recorded batch".utf8).write(to: hidden)
+
+        // Then completing refuses and leaves the file where it is
+        let error = #expect(throws: OutboxError.self) { try outbox.completePending() }
+        #expect(error?.code == .inconsistent)
+        #expect(FileManager.default.fileExists(atPath: hidden.path))
+    }
+
     @Test func aSealedBatchWhoseFileIsGoneIsReportedNotRemade() throws {
         try store(2, approved: 2)
         let (_, file) = try #require(try outbox.createBatch(limit: 500))
