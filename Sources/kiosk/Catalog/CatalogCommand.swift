@@ -32,25 +32,15 @@ struct CatalogCommand: AsyncParsableCommand {
 
         @OptionGroup var data: DataOptions
 
-        @Option(help: ArgumentHelp("Headquarters' URL, overriding hq_url.", valueName: "url"))
-        var hq: String?
-
-        @Option(
-            name: .customLong("hq-key"),
-            help: ArgumentHelp("Headquarters' receipt public key (PEM), overriding hq_receipt_key.", valueName: "pem"))
-        var hqKey: String?
-
-        @Option(
-            name: .customLong("hq-ca"),
-            help: ArgumentHelp("The headquarters CA certificate (PEM), overriding hq_ca.", valueName: "pem"))
-        var hqCA: String?
+        @OptionGroup var headquarters: HeadquartersOptions
 
         func run() async throws {
             KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
             let context = try data.context()
             let settings = try UploadSettings(
                 folder: context.folder, config: context.config,
-                overrides: UploadOverrides(hqURL: hq, hqCA: hqCA, hqReceiptKey: hqKey))
+                overrides: UploadOverrides(
+                    hqURL: headquarters.hq, hqCA: headquarters.hqCA, hqReceiptKey: headquarters.hqKey))
             do {
                 print(try await CatalogUpdate.run(context: context, settings: settings).summary)
             } catch {

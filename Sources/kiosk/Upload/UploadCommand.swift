@@ -27,18 +27,7 @@ struct UploadCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: ArgumentHelp("Headquarters' URL, overriding hq_url.", valueName: "url"))
-    var hq: String?
-
-    @Option(
-        name: .customLong("hq-ca"),
-        help: ArgumentHelp("The headquarters CA certificate (PEM), overriding hq_ca.", valueName: "pem"))
-    var hqCA: String?
-
-    @Option(
-        name: .customLong("hq-key"),
-        help: ArgumentHelp("Headquarters' receipt public key (PEM), overriding hq_receipt_key.", valueName: "pem"))
-    var hqKey: String?
+    @OptionGroup var headquarters: HeadquartersOptions
 
     @OptionGroup var sealing: SealingOptions
 
@@ -80,7 +69,8 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
         let context = try data.context()
-        var overrides = UploadOverrides(hqURL: hq, hqCA: hqCA, hqReceiptKey: hqKey)
+        var overrides = UploadOverrides(
+            hqURL: headquarters.hq, hqCA: headquarters.hqCA, hqReceiptKey: headquarters.hqKey)
         overrides.hqSealingKey = sealing.hqSealKey
         overrides.acceptSealingKey = sealing.acceptSealingKey
         overrides.batchLimit = limit
