@@ -222,6 +222,54 @@ def integrity(database):
     return sqlite(database, "PRAGMA integrity_check;")
 
 
+class CrashCopy:
+    """The database a kill left, copied with its `-wal` and `-shm` to a scratch folder, so every
+    check reads the copy and the product is the first to open the hot database itself.
+
+    A read-write `sqlite3` on the original would recover the WAL, checkpoint it and delete
+    `-wal`/`-shm` on close, and the kiosk's own crash recovery would never run. Call
+    `still_hot()` just before the product reopens the original: it fails when anything changed or
+    removed the `-wal` the kill left since the copy was made.
+    """
+
+    def __init__(self, database, work):
+        os.makedirs(work, exist_ok=True)
+        self.source = database
+        self.folder = tempfile.mkdtemp(prefix="crash-copy-", dir=work)
+        self.path = os.path.join(self.folder, os.path.basename(database))
+        self.wal = file_digest(database + "-wal")
+        self.wal_size = os.path.getsize(database + "-wal") if self.wal else 0
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(database + suffix):
+                shutil.copyfile(database + suffix, self.path + suffix)
+
+    @property
+    def hot(self):
+        """The kill left a non-empty `-wal` (frames the next opener must recover)."""
+        return self.wal_size > 0
+
+    def sql(self, statement):
+        return sqlite(self.path, statement)
+
+    def integrity(self):
+        return integrity(self.path)
+
+    def still_hot(self, when):
+        """Fails unless the `-wal` the kill left is there, unchanged, as the product reopens it."""
+        if self.wal is None:
+            return False
+        now = file_digest(self.source + "-wal")
+        if now is None:
+            raise Failure(f"{when}: the -wal the kill left was gone before the kiosk reopened the database "
+                          f"(something else recovered it first)")
+        if now != self.wal:
+            raise Failure(f"{when}: the -wal the kill left was changed before the kiosk reopened the database")
+        return self.hot
+
+    def remove(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 SEED_STAFF = ("seeder", "seeding-password-1")
 _answers_template = {}
 
@@ -245,13 +293,16 @@ def _answers(kiosk):
 def insert_approved(kiosk, center, first_serial, count, year=2026):
     """Stores `count` submitted applications with the sqlite3 CLI, then approves them through the
     product: the review console driven over a pipe by a staff account, so each approval is in the
-    history and the audit chain (batch sealing refuses an approval the chain does not show)."""
+    history and the audit chain (batch sealing refuses an approval the chain does not show).
+    Returns what was stored, {reference: answers}, to compare the sealed records with."""
     rows = []
     references = []
+    inserted = {}
     for serial in range(first_serial, first_serial + count):
         answers = _answers(kiosk)
         # Unique and still a valid surname: the serial's digits as the letters a-j.
         answers["surname"] = "Surname-" + "".join(chr(ord("a") + int(d)) for d in str(serial))
+        inserted[reference(center, year, serial)] = answers
         encoded = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False).replace("'", "''")
         references.append(reference(center, year, serial))
         rows.append(f"('{references[-1]}','{center}',{year},{serial},'ua-contract',1,"
@@ -274,6 +325,7 @@ def insert_approved(kiosk, center, first_serial, count, year=2026):
     if code != 0 or approved != count:
         raise Failure(f"kiosk review approved {approved} of {count} (exit {code}): "
                       f"{out.strip()[-300:]!r} {err.strip()[-300:]!r}")
+    return inserted
 
 
 def insert_approved_in_bulk(database, center, first_serial, count, year=2026, padding=0, answers=None):
@@ -363,8 +415,9 @@ def clear_text_in(folder, needles, skip=()):
             try:
                 with open(path, "rb") as f:
                     data = f.read()
-            except OSError:
-                continue
+            except OSError as error:
+                # A file that cannot be read is not a file known to be clean.
+                raise Failure(f"cannot read {path} to look for personal data in clear: {error}")
             if any(needle in data for needle in needles):
                 found.append(os.path.relpath(path, folder))
     return sorted(found)
@@ -411,7 +464,9 @@ class HQ:
         self.url = found.group(1).decode()
         return self.url
 
-    def stop(self):
+    def stop(self, check=True):
+        """SIGTERM, on which `kiosk-hq serve` stops cleanly: an exit other than 0 is a Failure
+        (`check=False` in `finally`, where another failure may already be on its way)."""
         if self.process:
             pid = self.process.popen.pid
             if getattr(self, "wrapped", False):
@@ -425,9 +480,11 @@ class HQ:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-            if self.process.wait(15) is None:
-                self.process.kill()
-            self.process = None
+            process, self.process = self.process, None
+            code = process.wait(15)  # kills it after 15 s
+            if check and code != 0:
+                raise Failure(f"kiosk-hq serve exited {code} on SIGTERM (it stops cleanly with 0): "
+                              f"{process.err[-400:].decode(errors='replace')!r}")
 
     def database(self):
         for name in ("hq.sqlite", "kiosk-hq.sqlite", "intake.sqlite"):

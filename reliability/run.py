@@ -4,7 +4,7 @@
 One command. It prints, for each scenario, what it tried and what survived, ends with one line
 "reliability: N passed, N failed, N skipped" and exits 1 when any check failed. A scenario that
 cannot run on this machine (mounting a small filesystem needs privileges) says why and is
-skipped, never silently passed.
+skipped, never silently passed; in CI (environment CI set) a skipped scenario fails the run.
 
   python3 reliability/run.py            # the full run (200 attend kills, 100 batch and upload
                                         # kills, fuzzing 5 min per target); writes docs/RELIABILITY.md
@@ -111,7 +111,12 @@ def main():
             tried, survived = function(ctx, runs)
             status = "PASS"
         except Skip as skip:
-            status, tried, survived = "SKIP", str(skip), ""
+            if os.environ.get("CI"):
+                # In CI a check that did not run is not a check that held: the run fails.
+                status, tried, survived = "FAIL", " ".join((function.__doc__ or "").split()), \
+                    f"skipped in CI, which must run every scenario: {skip}"
+            else:
+                status, tried, survived = "SKIP", str(skip), ""
         except Failure as failure:
             status, tried, survived = "FAIL", " ".join((function.__doc__ or "").split()), str(failure)
         except Exception:  # a broken harness is a failure too, with its traceback

@@ -227,5 +227,5 @@ def hq(ctx, runs):
                 f"hq.sqlite-wal that followed the last write to it, and after a sync of batches/{center}/")
     finally:
         if server:
-            server.stop()
+            server.stop(check=False)
         remove(work)

@@ -3,31 +3,95 @@
 import glob
 import json
 import os
-import random
+import re
+import shutil
+import signal
 import time
 
-from kiosklib import (APPLICATION, Failure, Kiosk, Skip, clear_text_in, insert_approved, integrity, kiosk_with_hq, remove,
-                      scratch, sqlite, tar_references)
+from kiosklib import (APPLICATION, REFERENCE, CrashCopy, Failure, Kiosk, Process, Skip, clear_text_in, insert_approved,
+                      file_digest, integrity, kiosk_with_hq, open_records, remove, scratch, sqlite)
+
+
+SURNAME = APPLICATION.index("Shevchenko")
+CONFIRM = APPLICATION.index("confirm")
+REVIEW = re.compile(rb"to submit your application")
+# How long strace holds each fsync/fdatasync of the kiosk on its way back (the commit is on disk,
+# the kiosk has not printed yet) in the commit-window kills.
+SYNC_DELAY = 0.3
+
+
+def _letters(number):
+    """A number as the letters a-j, so a surname stays a valid surname."""
+    return "".join(chr(ord("a") + int(d)) for d in str(number))
+
+
+def _typed(surname):
+    lines = list(APPLICATION)
+    lines[SURNAME] = surname
+    return lines
+
+
+def _script(surnames):
+    return ("\n".join(line for surname in surnames for line in _typed(surname)) + "\n").encode()
+
+
+def _start_attend(kiosk, work, delayed):
+    """`kiosk attend`, or under strace holding each sync's return for SYNC_DELAY; (process, pid to kill)."""
+    if not delayed:
+        process = kiosk.start("attend")
+        return process, process.popen.pid
+    strace = shutil.which("strace")
+    if not strace:
+        raise (Failure if os.environ.get("CI") else Skip)("strace is not installed (Debian's `strace`)")
+    delay = int(SYNC_DELAY * 1_000_000)
+    process = Process([strace, "-f", "-qq", "-o", os.path.join(work, "strace.out"), "-e", "trace=fsync,fdatasync",
+                       "-e", f"inject=fsync,fdatasync:delay_exit={delay}", *kiosk.args("attend")], kiosk.env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{process.popen.pid}/task/{process.popen.pid}/children") as f:
+                children = f.read().split()
+            if children:
+                return process, int(children[0])
+        except OSError:
+            pass
+        time.sleep(0.005)
+    process.kill()
+    raise Failure(f"strace started no kiosk: {process.err[-400:].decode(errors='replace')!r}")
 
 
 def attend(ctx, runs):
     """kill -9 of `kiosk attend` while scripted applications arrive through a pipe.
 
-    Each run types APPS applications at once and kills the kiosk at a random moment within the
-    time a whole run takes. Every reference the kiosk printed must be in the database exactly
-    once, the database must pass `PRAGMA integrity_check`, and the kiosk must start again on it.
+    Each run types APPS applications, each with its own surname, and kills the kiosk: a quarter
+    of the runs at a random moment of the run, a quarter after the first prompt, a quarter the
+    moment the kiosk prints a chosen application's reference, and a quarter just after the
+    confirm of a chosen application while strace holds every sync's return (so the kill falls
+    after the commit is on disk and before its reference is printed). After every kill, on a copy
+    of the database (db, -wal, -shm together; the kiosk is the first to open the original, with
+    the -wal the kill left): integrity_check ok, every printed reference stored once with the
+    surname that was typed for it, no surname stored twice or that was never typed, and of each
+    run only its first printed applications and at most the next one stored.
     """
     apps = 3
     work = scratch("attend")
     try:
         kiosk = Kiosk(ctx.binaries, os.path.join(work, "data"))
         kiosk.init()
-        script = ("\n".join(APPLICATION * apps) + "\n").encode()
+        counter = 0
+
+        def surnames():
+            nonlocal counter
+            counter += apps
+            return [f"Surname-{_letters(counter - apps + i)}" for i in range(apps)]
 
         # Calibrate: one run to the end, so the kills fall anywhere inside a run.
+        typed = {}  # surname -> the run it was typed in
+        expected = {}  # printed reference -> surname typed for it
+        names = surnames()
         started = time.monotonic()
         process = kiosk.start("attend")
-        process.send(script)
+        process.send(_script(names))
         process.close_input()
         process.expect(rb"> ", timeout=60)
         prompt = time.monotonic() - started
@@ -37,54 +101,121 @@ def attend(ctx, runs):
         if code != 0 or len(printed) != apps:
             raise Failure(f"an unkilled run printed {len(printed)} of {apps} references (exit {code}); "
                           f"the scripted application no longer completes: {process.output()[-500:]!r}")
-        acknowledged = list(printed)
+        typed.update((name, 0) for name in names)
+        expected.update(zip(printed, names))
         confirms = apps
-        kills = 0
+        kills = hot = 0
+        windows = {"random": {}, "after-print": {}, "commit": {}}
+        copy = None
         for run in range(runs):
-            process = kiosk.start("attend")
-            process.send(script)
-            process.close_input()
-            # Half the kills anywhere in the run, half while the applications are being typed and stored.
-            time.sleep(ctx.random.uniform(0 if run % 2 else prompt, span * 1.05))
+            mode = ("random", "random", "after-print", "commit")[run % 4]
+            names = surnames()
+            typed.update((name, run + 1) for name in names)
+            if copy:
+                hot += copy.still_hot(f"before run {run + 1}")
+                copy.remove()
+            process, pid = _start_attend(kiosk, work, delayed=mode == "commit")
+            chosen = ctx.random.randrange(apps)
+            if mode == "random":
+                process.send(_script(names))
+                process.close_input()
+                time.sleep(ctx.random.uniform(0 if run % 4 == 0 else prompt, span * 1.05))
+            elif mode == "after-print":
+                process.send(_script(names))
+                process.close_input()
+                for _ in range(chosen + 1):
+                    process.expect(REFERENCE, timeout=60)
+            else:
+                lines = [line for name in names[:chosen] for line in _typed(name)] + _typed(names[chosen])[:CONFIRM]
+                process.send(("\n".join(lines) + "\n").encode())
+                for _ in range(chosen + 1):
+                    process.expect(REVIEW, timeout=60)
+                process.send(b"confirm\n")
+                # The commit's write and sync take milliseconds; the sync's return is held SYNC_DELAY.
+                time.sleep(ctx.random.uniform(0.05, SYNC_DELAY * 0.8))
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # it had already finished the run
             process.kill()
             process.wait(30)
             kills += 1
             confirms += apps
-            seen = process.references()
-            acknowledged += seen
-            check = integrity(kiosk.database)
+            printed = process.references()
+            if len(printed) > apps:
+                raise Failure(f"kill {run + 1}: the kiosk printed {len(printed)} references for {apps} applications")
+            expected.update(zip(printed, names))
+            copy = CrashCopy(kiosk.database, work)
+            check = copy.integrity()
             if check != "ok":
-                raise Failure(f"after kill {run + 1}: PRAGMA integrity_check says {check!r}")
-        stored = sqlite(kiosk.database, "SELECT reference FROM application;").split()
-        duplicates = sqlite(kiosk.database,
-                            "SELECT reference FROM application GROUP BY reference HAVING COUNT(*) > 1;").split()
-        missing = [r for r in acknowledged if r not in set(stored)]
-        if duplicates:
-            raise Failure(f"references stored twice: {duplicates[:5]}")
-        if missing:
-            raise Failure(f"{len(missing)} printed references are not in the database: {missing[:5]}")
-        if len(set(acknowledged)) != len(acknowledged):
-            raise Failure("the kiosk printed the same reference for two applications")
+                raise Failure(f"after kill {run + 1} ({mode}): PRAGMA integrity_check says {check!r}")
+            window = _attend_stored(copy, typed, expected, names, printed, f"after kill {run + 1} ({mode})")
+            if mode == "after-print" and len(printed) <= chosen:
+                raise Failure(f"kill {run + 1}: killed after reference {chosen + 1} was printed, but the output "
+                              f"holds {len(printed)}")
+            windows[mode][window] = windows[mode].get(window, 0) + 1
+        stored = copy.sql("SELECT reference FROM application;").split() if copy else []
         if len(stored) > confirms:
             raise Failure(f"{len(stored)} applications stored but only {confirms} were confirmed")
-        # The kiosk starts again on the database the last kill left.
+        if runs >= 4 and not windows["commit"].get("committed, not printed"):
+            raise Failure(f"no commit-window kill fell after the commit and before the print: {windows['commit']}")
+        # The kiosk starts again on the database (and the -wal) the last kill left.
+        if copy:
+            hot += copy.still_hot("after the last kill")
+            copy.remove()
         process = kiosk.start("attend", "--once")
-        process.send(("\n".join(APPLICATION) + "\n").encode())
+        process.send(_script(["Surname-restart"]))
         process.close_input()
         if process.wait(60) != 0 or len(process.references()) != 1:
             raise Failure(f"the kiosk does not complete an application after the kills: {process.output()[-400:]!r}")
-        return (f"{kills} kills of `kiosk attend` during {confirms} scripted confirmations through a pipe "
-                f"(uniform in 0..{span * 1.05:.2f} s, half of them after the first prompt at {prompt:.2f} s)",
-                f"{len(acknowledged)} references printed, each stored exactly once; {len(stored)} stored "
-                f"({len(stored) - len(acknowledged)} committed but killed before the number was shown, "
-                f"never shown); integrity_check ok after every kill; restart completes the next application")
+        described = "; ".join(f"{mode}: " + ", ".join(f"{n} {w}" for w, n in sorted(counts.items()))
+                              for mode, counts in windows.items() if counts)
+        return (f"{kills} kills of `kiosk attend` during {confirms} scripted confirmations through a pipe, each "
+                f"application with its own surname (a quarter uniform in 0..{span * 1.05:.2f} s, a quarter after "
+                f"the first prompt at {prompt:.2f} s, a quarter the moment a chosen reference is printed, a quarter "
+                f"after a chosen confirm while strace holds each sync's return {SYNC_DELAY:.1f} s)",
+                f"{len(expected)} references printed, each stored exactly once with the surname typed for it; "
+                f"{len(stored)} stored, no surname twice; where the kills fell: {described}; checked on copies, "
+                f"integrity_check ok after every kill; {hot} kills left a hot -wal that the kiosk itself "
+                f"reopened, unchanged; restart completes the next application")
     finally:
         remove(work)
 
 
-def _batch_state(kiosk):
-    """Raises unless every application is approved, or batched in exactly one existing batch."""
-    bad = sqlite(kiosk.database, """
+def _attend_stored(copy, typed, expected, names, printed, when):
+    """Checks the stored applications against what was typed; returns where this run's kill fell."""
+    rows = [line.split("|", 1) for line in copy.sql(
+        "SELECT reference, COALESCE(json_extract(answers, '$.surname'), '') FROM application;").splitlines()]
+    by_reference = dict(rows)
+    if len(by_reference) != len(rows):
+        raise Failure(f"{when}: a reference is stored twice")
+    surnames = [surname for _, surname in rows]
+    twice = sorted({s for s in surnames if surnames.count(s) > 1})
+    if twice:
+        raise Failure(f"{when}: one application stored twice (surnames {twice[:5]})")
+    never = sorted(set(surnames) - set(typed))
+    if never:
+        raise Failure(f"{when}: stored surnames that were never typed: {never[:5]}")
+    for reference, surname in expected.items():
+        if reference not in by_reference:
+            raise Failure(f"{when}: printed reference {reference} is not in the database")
+        if by_reference[reference] != surname:
+            raise Failure(f"{when}: {reference} was printed for {surname} but stores {by_reference[reference]!r}")
+    stored_now = [name for name in names if name in set(surnames)]
+    if stored_now not in (names[:len(printed)], names[:len(printed) + 1]):
+        raise Failure(f"{when}: of {names} the kiosk printed {len(printed)} and stored {stored_now}")
+    if len(stored_now) > len(printed):
+        return "committed, not printed"
+    if len(printed) == len(names):
+        return "all printed"
+    return "before the next commit" if printed else "before any commit"
+
+
+def _batch_state(kiosk, database=None):
+    """Raises unless every application is approved, or batched in exactly one existing batch.
+    `database` is the copy to read (CrashCopy.path) after a kill; the kiosk's own otherwise."""
+    database = database or kiosk.database
+    bad = sqlite(database, """
         SELECT COUNT(*) FROM application
         WHERE (state IN ('batched', 'delivered')) != (batch_sequence IS NOT NULL)
            OR (state NOT IN ('approved', 'batched', 'delivered'))
@@ -93,7 +224,7 @@ def _batch_state(kiosk):
         raise Failure(f"{bad} applications are neither approved nor in exactly one batch")
     # Sealed means gone from the kiosk (keep_plaintext_days 0): no batched application keeps its
     # answers, and no approved one lost them (it would be in neither place).
-    clear = sqlite(kiosk.database, """
+    clear = sqlite(database, """
         SELECT COUNT(*) FROM application
         WHERE (batch_sequence IS NOT NULL) != (answers IS NULL);""")
     if clear != "0":
@@ -102,23 +233,23 @@ def _batch_state(kiosk):
     # kill came between the commit and the rename; the next run renames it.
     outbox = os.path.join(kiosk.data, "outbox")
     for sequence in [int(s) for s in sqlite(
-            kiosk.database, "SELECT sequence FROM batch WHERE delivered_at IS NULL;").split()]:
+            database, "SELECT sequence FROM batch WHERE delivered_at IS NULL;").split()]:
         name = f"{kiosk.config()['center']}-{sequence:08d}.tar"
         if not (os.path.exists(os.path.join(outbox, name)) or os.path.exists(os.path.join(outbox, f".{name}.sealed"))):
             raise Failure(f"batch {sequence} is sealed in the database but in no file (its records would be lost)")
-    counts = sqlite(kiosk.database, """
+    counts = sqlite(database, """
         SELECT COUNT(*) FROM batch b
         WHERE b.record_count != (SELECT COUNT(*) FROM application a WHERE a.batch_sequence = b.sequence);""")
     if counts != "0":
         raise Failure(f"{counts} batches hold a different number of applications than they were sealed with")
-    sequences = [int(s) for s in sqlite(kiosk.database, "SELECT sequence FROM batch ORDER BY sequence;").split()]
+    sequences = [int(s) for s in sqlite(database, "SELECT sequence FROM batch ORDER BY sequence;").split()]
     if sequences != list(range(1, len(sequences) + 1)):
         raise Failure(f"batch sequences have gaps: {sequences[:10]}...")
     return sequences
 
 
 def _verify_chain(kiosk, sequences, center):
-    """Every batch file exists and verifies, chained; returns the references of all files."""
+    """Every batch file exists and verifies, chained; returns the records of all files, opened."""
     references = []
     previous = None
     for sequence in sequences:
@@ -132,7 +263,7 @@ def _verify_chain(kiosk, sequences, center):
         code, out, err = kiosk.run(*args)
         if code != 0:
             raise Failure(f"batch {sequence} does not verify: {err.strip() or out.strip()}")
-        references += tar_references(path, kiosk.opening_key)
+        references += [json.loads(line) for line in open_records(path, kiosk.opening_key)]
         previous = path
     return references
 
@@ -153,7 +284,7 @@ def batch(ctx, runs):
         kiosk.init()
         center = kiosk.config()["center"]
         serial = 1
-        insert_approved(kiosk, center, serial, 3000)
+        inserted = insert_approved(kiosk, center, serial, 3000)
         serial += 3000
 
         started = time.monotonic()
@@ -161,11 +292,21 @@ def batch(ctx, runs):
         span = time.monotonic() - started
         if code != 0:
             raise Failure(f"an unkilled `kiosk batch create` exited {code}: {err.strip()}")
-        kills = completed = rebuilt = 0
+        kills = completed = rebuilt = hot = opened = 0
+        checked = {}  # batch file name -> digest of the version whose records were compared
+        copy = None
         for run in range(runs):
-            approved = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
+            approved = int(sqlite(copy.path if copy else kiosk.database,
+                                  "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
+            if copy:
+                copy.remove()
+                copy = None
             if approved < 400:
-                insert_approved(kiosk, center, serial, 2000)
+                # The kiosk opens the database the kill left first (recovering its WAL), then sqlite3 adds rows.
+                code, out, err = kiosk.run("status")
+                if code != 0:
+                    raise Failure(f"after kill {run}: `kiosk status` exited {code}: {(err or out).strip()[-300:]}")
+                inserted.update(insert_approved(kiosk, center, serial, 2000))
                 serial += 2000
             limit = ctx.random.choice([1, 7, 100, 400])
             process = kiosk.start("batch", "create", "--limit", str(limit))
@@ -175,19 +316,21 @@ def batch(ctx, runs):
             code = process.wait(60)
             kills += 1
             completed += code == 0
-            check = integrity(kiosk.database)
+            copy = CrashCopy(kiosk.database, work)
+            check = copy.integrity()
             if check != "ok":
                 raise Failure(f"after kill {run + 1}: integrity_check says {check!r}")
-            sequences = _batch_state(kiosk)
-            # A file that exists under its final name is complete (written aside, fsynced, renamed).
-            if sequences:
-                last = os.path.join(kiosk.data, "outbox", f"{center}-{sequences[-1]:08d}.tar")
-                rebuilt += not os.path.exists(last)
-                if os.path.exists(last):
-                    code, out, err = kiosk.run("batch", "verify", last)
-                    if code != 0:
-                        raise Failure(f"after kill {run + 1}: {os.path.basename(last)} exists but does not "
-                                      f"verify: {err.strip()}")
+            sequences = _batch_state(kiosk, copy.path)
+            if sequences and not os.path.exists(
+                    os.path.join(kiosk.data, "outbox", f"{center}-{sequences[-1]:08d}.tar")):
+                rebuilt += 1
+            # A file under its final name is complete (written aside, fsynced, renamed): each one
+            # verifies, and holds exactly the applications the database put in that batch, as inserted.
+            # Nothing opened the database since the kill: the kiosk (`batch verify` or the next run) is first.
+            hot += copy.still_hot(f"after kill {run + 1}")
+            opened += _compare_batch_files(kiosk, copy, center, sequences, inserted, checked, f"after kill {run + 1}")
+        if copy:
+            copy.remove()
         # Rerun to the end.
         for _ in range(200):
             code, out, err = kiosk.run("batch", "create", "--limit", "1000")
@@ -195,12 +338,22 @@ def batch(ctx, runs):
                 raise Failure(f"`kiosk batch create` after the kills exited {code}: {err.strip()}")
             if "nothing" in out.lower() or "nothing" in err.lower():
                 break
+        else:
+            raise Failure("200 reruns of `kiosk batch create` never said there was nothing left to seal")
         sequences = _batch_state(kiosk)
-        references = _verify_chain(kiosk, sequences, center)
-        total = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application;"))
-        if len(references) != total or len(set(references)) != total:
-            raise Failure(f"{total} applications, but the batch files hold {len(references)} records "
-                          f"({len(set(references))} distinct)")
+        records = _verify_chain(kiosk, sequences, center)
+        references = [r["reference"] for r in records]
+        stored = sqlite(kiosk.database, "SELECT reference FROM application;").split()
+        total = len(stored)
+        if sorted(references) != sorted(stored) or set(stored) != set(inserted):
+            raise Failure(f"{len(inserted)} applications inserted, {total} in the database, the batch files hold "
+                          f"{len(references)} records ({len(set(references))} distinct); missing from the files: "
+                          f"{sorted(set(inserted) - set(references))[:5]}, not inserted: "
+                          f"{sorted(set(references) - set(inserted))[:5]}")
+        wrong = [r["reference"] for r in records if r.get("answers") != inserted[r["reference"]]
+                 or r.get("form_id") != "ua-contract" or r.get("language") != "en"]
+        if wrong:
+            raise Failure(f"{len(wrong)} sealed records do not hold the answers inserted for them: {wrong[:5]}")
         partial = [n for n in os.listdir(os.path.join(kiosk.data, "outbox"))
                    if n != ".lock" and (n.startswith(".") or not n.endswith(".tar"))]
         if partial:
@@ -210,13 +363,46 @@ def batch(ctx, runs):
             raise Failure(f"personal data in clear after sealing everything: {clear[:5]}")
         return (f"{kills} kills of `kiosk batch create --limit 1|7|100|400` (uniform in 0..{span:.2f} s; "
                 f"{completed} finished first) over {total} approved applications",
-                f"after every kill: integrity ok, each application approved or in exactly one batch, every file "
-                f"present verifies, and sealed applications hold no answers; {rebuilt} kills left a sealed "
-                f"batch under its hidden name, and the next run renamed it: {len(sequences)} batches verify "
-                f"as a chain, and pyhpke opens all {total} applications in them once; no partial file, and "
-                f"no surname or RNOKPP in clear in kiosk.sqlite, its WAL, or outbox/")
+                f"after every kill, on a copy of the database (db, -wal, -shm): integrity ok, each application "
+                f"approved or in exactly one batch, sealed applications hold no answers, and every batch file "
+                f"under its final name verifies and holds exactly the references the database put in it, with "
+                f"the answers inserted for them ({opened} files opened); {hot} kills left a hot -wal that the "
+                f"kiosk itself reopened, unchanged; {rebuilt} kills left the last sealed batch under its hidden "
+                f"name, and the next run renamed it: {len(sequences)} batches verify as a chain, and pyhpke "
+                f"opens all {total} applications in them once, each with the answers inserted for it; no "
+                f"partial file, and no surname or RNOKPP in clear in kiosk.sqlite, its WAL, or outbox/")
     finally:
         remove(work)
+
+
+def _compare_batch_files(kiosk, copy, center, sequences, inserted, checked, when):
+    """Verifies each batch file not compared yet and compares its records with the database copy
+    and with what was inserted; returns how many files it opened."""
+    opened = 0
+    for sequence in sequences:
+        name = f"{center}-{sequence:08d}.tar"
+        path = os.path.join(kiosk.data, "outbox", name)
+        digest = file_digest(path)
+        if digest is None or checked.get(name) == digest:
+            continue
+        code, out, err = kiosk.run("batch", "verify", path)
+        if code != 0:
+            raise Failure(f"{when}: {name} exists but does not verify: {err.strip() or out.strip()}")
+        records = [json.loads(line) for line in open_records(path, kiosk.opening_key)]
+        in_file = sorted(r["reference"] for r in records)
+        in_database = sorted(copy.sql(f"SELECT reference FROM application WHERE batch_sequence = {sequence};").split())
+        if in_file != in_database:
+            raise Failure(f"{when}: {name} holds {len(in_file)} records, the database put {len(in_database)} "
+                          f"applications in batch {sequence}; only in the file: "
+                          f"{sorted(set(in_file) - set(in_database))[:3]}, only in the database: "
+                          f"{sorted(set(in_database) - set(in_file))[:3]}")
+        wrong = [r["reference"] for r in records if r.get("answers") != inserted.get(r["reference"])]
+        if wrong:
+            raise Failure(f"{when}: {name}: {len(wrong)} records do not hold the answers inserted for them: "
+                          f"{wrong[:3]}")
+        checked[name] = digest
+        opened += 1
+    return opened
 
 
 def upload(ctx, runs):
@@ -235,7 +421,7 @@ def upload(ctx, runs):
         kiosk, hq, center = kiosk_with_hq(ctx.binaries, work)
         url = hq.start()
         serial = 1
-        insert_approved(kiosk, center, serial, 400)
+        inserted = insert_approved(kiosk, center, serial, 400)
         serial += 400
         upload_args = ["upload", "--hq", url, "--hq-key", hq.public_key, "--limit", "40", "--attempts", "3",
                        "--backoff", "0.05", "--connect-timeout", "5", "--read-timeout", "20", "--max-time", "60"]
@@ -246,11 +432,23 @@ def upload(ctx, runs):
         if code != 0:
             raise Failure(f"an unkilled `kiosk upload` exited {code}: {(err or out).strip()[-400:]}")
         hq_db = hq.database()
-        kills = completed = in_flight = 0
+        kills = completed = in_flight = hot = 0
+        # Receipts headquarters had signed for batches the kiosk had not kept a receipt for when
+        # it was killed: the resend must get these very bytes back.
+        originals = {}
+        copy = None
         for run in range(runs):
-            pending = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
+            pending = int(sqlite(copy.path if copy else kiosk.database,
+                                 "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
+            if copy:
+                copy.remove()
+                copy = None
             if pending < 40:
-                insert_approved(kiosk, center, serial, 200)
+                # The kiosk opens the database the kill left first (recovering its WAL), then sqlite3 adds rows.
+                code, out, err = kiosk.run("status")
+                if code != 0:
+                    raise Failure(f"after kill {run}: `kiosk status` exited {code}: {(err or out).strip()[-300:]}")
+                inserted.update(insert_approved(kiosk, center, serial, 200))
                 serial += 200
             process = kiosk.start(*upload_args)
             process.close_input()
@@ -259,18 +457,32 @@ def upload(ctx, runs):
             code = process.wait(60)
             kills += 1
             completed += code == 0
-            _upload_invariants(kiosk, hq_db, f"after kill {run + 1}")
-            at_hq = int(sqlite(hq_db, "SELECT COALESCE(MAX(sequence), 0) FROM batch;", readonly=True) or 0)
-            delivered = int(sqlite(kiosk.database,
-                                   "SELECT COALESCE(MAX(sequence), 0) FROM batch WHERE delivered_at IS NOT NULL;") or 0)
-            in_flight += at_hq > delivered
+            copy = CrashCopy(kiosk.database, work)
+            when = f"after kill {run + 1}"
+            _upload_invariants(kiosk, copy.path, hq_db, when)
+            kept = _receipts(copy.path, "SELECT sequence, hex(receipt), hex(receipt_signature) FROM batch "
+                                        "WHERE delivered_at IS NOT NULL;")
+            signed = _hq_receipts(hq_db, center)
+            _compare_receipts(kept, signed, originals, when)
+            for sequence in set(signed) - set(kept):
+                originals.setdefault(sequence, signed[sequence])
+            in_flight += bool(set(signed) - set(kept))
+            hot += copy.still_hot(when)
+        if copy:
+            copy.remove()
         for _ in range(20):
             code, out, err = kiosk.run(*upload_args)
             if code == 0:
                 break
         if code != 0:
             raise Failure(f"`kiosk upload` after the kills does not finish (exit {code}): {(err or out)[-400:]}")
-        _upload_invariants(kiosk, hq_db, "after the final upload")
+        _upload_invariants(kiosk, kiosk.database, hq_db, "after the final upload")
+        kept = _receipts(kiosk.database, "SELECT sequence, hex(receipt), hex(receipt_signature) FROM batch;")
+        signed = _hq_receipts(hq_db, center)
+        _compare_receipts(kept, signed, originals, "after the final upload")
+        if set(kept) != set(signed) or set(originals) - set(kept):
+            raise Failure(f"after the final upload the kiosk keeps receipts for batches {sorted(kept)[:10]}, "
+                          f"headquarters signed {sorted(signed)[:10]}")
         kiosk_refs = set(sqlite(kiosk.database, "SELECT reference FROM application;").split())
         hq_refs = sqlite(hq_db, "SELECT reference FROM record;", readonly=True).split()
         if sorted(hq_refs) != sorted(kiosk_refs):
@@ -292,39 +504,70 @@ def upload(ctx, runs):
         if code != 0 or sorted(r["reference"] for r in exported) != sorted(kiosk_refs):
             raise Failure(f"kiosk-hq export --opening-key gave {len(exported)} of {len(kiosk_refs)} applications "
                           f"(exit {code}): {err.strip()[-300:]}")
-        if any(not str(r.get("answers", {}).get("surname", "")).startswith("Surname-") for r in exported):
-            raise Failure("kiosk-hq export opened records without their surnames")
+        wrong = [r["reference"] for r in exported if r.get("answers") != inserted.get(r["reference"])]
+        if wrong or set(inserted) != kiosk_refs:
+            raise Failure(f"kiosk-hq export opened {len(wrong)} records whose answers are not the ones inserted "
+                          f"for them: {wrong[:5]} ({len(inserted)} inserted, {len(kiosk_refs)} at the kiosk)")
         return (f"{kills} kills of `kiosk upload` (uniform in 0..{span * 1.1:.2f} s; {completed} finished first) "
                 f"against a real kiosk-hq on {url}",
                 f"headquarters ends with all {len(kiosk_refs)} applications exactly once in {batches} batches "
-                f"({in_flight} kills fell after headquarters stored a batch and before the kiosk kept the receipt; "
-                f"the resend got the original receipt); "
-                f"after every kill both databases pass integrity_check, nothing delivered is missing at "
-                f"headquarters, nothing there twice; at the end no surname or RNOKPP is in clear in either data "
-                f"folder, and `kiosk-hq export --opening-key` opens all {len(exported)}")
+                f"({in_flight} kills fell after headquarters stored a batch and before the kiosk kept the receipt, "
+                f"for {len(originals)} batches; each resend got the original receipt: the kiosk keeps the very "
+                f"receipt and signature bytes headquarters signed first, for all {len(kept)} batches); "
+                f"after every kill, on a copy of the kiosk's database (db, -wal, -shm), both databases pass "
+                f"integrity_check, nothing delivered is missing at headquarters, nothing there twice, every "
+                f"receipt the kiosk kept is byte for byte the one headquarters holds; {hot} kills left a hot -wal "
+                f"that the kiosk itself reopened, unchanged; at the end no surname or RNOKPP is in clear in either "
+                f"data folder, and `kiosk-hq export --opening-key` opens all {len(exported)}, each with the answers "
+                f"inserted for it")
     finally:
         if hq:
-            hq.stop()
+            hq.stop(check=False)
         remove(work)
 
 
-def _upload_invariants(kiosk, hq_db, when):
-    check = integrity(kiosk.database)
+def _receipts(database, statement, readonly=False):
+    return {int(sequence): (receipt, signature) for sequence, receipt, signature in
+            (line.split("|") for line in sqlite(database, statement, readonly=readonly).splitlines())}
+
+
+def _hq_receipts(hq_db, center):
+    return _receipts(hq_db, f"SELECT sequence, hex(receipt), hex(receipt_signature) FROM batch "
+                            f"WHERE center = '{center}';", readonly=True)
+
+
+def _compare_receipts(kept, signed, originals, when):
+    """Every receipt the kiosk kept is headquarters' (bytes and signature), and the first one headquarters signed."""
+    for sequence, (receipt, signature) in kept.items():
+        if sequence not in signed:
+            raise Failure(f"{when}: the kiosk keeps a receipt for batch {sequence}, which headquarters never stored")
+        if not receipt or not signature:
+            raise Failure(f"{when}: batch {sequence} is delivered without a receipt or its signature")
+        if (receipt, signature) != signed[sequence]:
+            raise Failure(f"{when}: the receipt the kiosk keeps for batch {sequence} is not the one headquarters "
+                          f"holds (receipt {receipt[:32]}... vs {signed[sequence][0][:32]}...)")
+    for sequence, original in originals.items():
+        if signed.get(sequence) != original:
+            raise Failure(f"{when}: headquarters' receipt for batch {sequence} changed after it was first signed")
+
+
+def _upload_invariants(kiosk, database, hq_db, when):
+    check = integrity(database)
     if check != "ok":
         raise Failure(f"{when}: kiosk integrity_check says {check!r}")
     check = sqlite(hq_db, "PRAGMA integrity_check;", readonly=True)
     if check != "ok":
         raise Failure(f"{when}: headquarters integrity_check says {check!r}")
-    _batch_state(kiosk)
+    _batch_state(kiosk, database)
     hq_refs = sqlite(hq_db, "SELECT reference FROM record;", readonly=True).split()
     if len(hq_refs) != len(set(hq_refs)):
         raise Failure(f"{when}: headquarters holds an application twice")
-    sealed = set(sqlite(kiosk.database,
+    sealed = set(sqlite(database,
                         "SELECT reference FROM application WHERE batch_sequence IS NOT NULL;").split())
     stray = set(hq_refs) - sealed
     if stray:
         raise Failure(f"{when}: headquarters holds references the kiosk never sealed: {sorted(stray)[:5]}")
-    delivered = set(sqlite(kiosk.database, "SELECT reference FROM application WHERE state = 'delivered';").split())
+    delivered = set(sqlite(database, "SELECT reference FROM application WHERE state = 'delivered';").split())
     lost = delivered - set(hq_refs)
     if lost:
         raise Failure(f"{when}: {len(lost)} applications marked delivered are not at headquarters")
