@@ -468,14 +468,8 @@ class HQ:
         """SIGTERM, on which `kiosk-hq serve` stops cleanly: an exit other than 0 is a Failure
         (`check=False` in `finally`, where another failure may already be on its way)."""
         if self.process:
-            pid = self.process.popen.pid
-            if getattr(self, "wrapped", False):
-                # Stop the server itself; the wrapper (strace) ends with it and finishes its output.
-                try:
-                    with open(f"/proc/{pid}/task/{pid}/children") as f:
-                        pid = int(f.read().split()[0])
-                except (OSError, IndexError, ValueError):
-                    pass
+            # Stop the server itself; a wrapper (strace) ends with it and finishes its output.
+            pid = self.server_pid()
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
@@ -485,6 +479,28 @@ class HQ:
             if check and code != 0:
                 raise Failure(f"kiosk-hq serve exited {code} on SIGTERM (it stops cleanly with 0): "
                               f"{process.err[-400:].decode(errors='replace')!r}")
+
+    def server_pid(self):
+        """The pid of `kiosk-hq serve` itself (the wrapper's child when it runs under strace)."""
+        pid = self.process.popen.pid
+        if getattr(self, "wrapped", False):
+            try:
+                with open(f"/proc/{pid}/task/{pid}/children") as f:
+                    pid = int(f.read().split()[0])
+            except (OSError, IndexError, ValueError):
+                pass
+        return pid
+
+    def kill(self):
+        """SIGKILL of the server (and of its wrapper): what a crashed headquarters leaves."""
+        if self.process:
+            for pid in (self.server_pid(), self.process.popen.pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            process, self.process = self.process, None
+            process.wait(15)
 
     def database(self):
         for name in ("hq.sqlite", "kiosk-hq.sqlite", "intake.sqlite"):

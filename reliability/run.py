@@ -39,9 +39,9 @@ import scenarios_kill  # noqa: E402
 
 # name: (function, runs in the full suite, runs in --short)
 SCENARIOS = {
-    "attend-kill": (scenarios_kill.attend, 200, 60),
-    "batch-kill": (scenarios_kill.batch, 100, 30),
-    "upload-kill": (scenarios_kill.upload, 100, 25),
+    "attend-kill": (scenarios_kill.attend, 200, 24),
+    "batch-kill": (scenarios_kill.batch, 100, 12),
+    "upload-kill": (scenarios_kill.upload, 100, 12),
     "full-disk": (scenarios_disk.full_disk, 1, 1),
     "damaged-db": (scenarios_disk.damaged, 60, 30),
     "fuzz": (scenarios_fuzz.fuzz, 300, 20),

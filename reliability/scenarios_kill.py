@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import time
 
 from kiosklib import (APPLICATION, REFERENCE, CrashCopy, Failure, Kiosk, Process, Skip, clear_text_in, insert_approved,
@@ -35,29 +36,60 @@ def _script(surnames):
     return ("\n".join(line for surname in surnames for line in _typed(surname)) + "\n").encode()
 
 
+def _held(work, name, calls="fsync,fdatasync", when="delay_exit"):
+    """strace and its options that hold each of `calls` SYNC_DELAY (on its way back by default:
+    the sync has reached the disk, the program has not gone on yet)."""
+    strace = shutil.which("strace")
+    if not strace:
+        raise (Failure if os.environ.get("CI") else Skip)("strace is not installed (Debian's `strace`)")
+    delay = int(SYNC_DELAY * 1_000_000)
+    return [strace, "-f", "-qq", "-o", os.path.join(work, f"{name}.strace"), "-e", f"trace={calls}",
+            "-e", f"inject={calls}:{when}={delay}"]
+
+
+def _child(process, program):
+    """The pid of `program` that a wrapper (strace) runs, once it has exec'd it (before that, the
+    child is a copy of strace)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{process.popen.pid}/task/{process.popen.pid}/children") as f:
+                for child in f.read().split():
+                    if os.path.realpath(f"/proc/{child}/exe") == os.path.realpath(program):
+                        return int(child)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    process.kill()
+    raise Failure(f"strace started no program: {process.err[-400:].decode(errors='replace')!r}")
+
+
+def _wait_for(database, statement, condition, timeout=60):
+    """Polls `statement` on a read-only connection (which never checkpoints nor removes the
+    -wal) every few milliseconds until `condition(value)`; returns whether it held in time."""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                value = connection.execute(statement).fetchone()[0]
+            except sqlite3.OperationalError:
+                value = None  # busy, or not created yet
+            if value is not None and condition(value):
+                return True
+            time.sleep(0.003)
+        return False
+    finally:
+        connection.close()
+
+
 def _start_attend(kiosk, work, delayed):
     """`kiosk attend`, or under strace holding each sync's return for SYNC_DELAY; (process, pid to kill)."""
     if not delayed:
         process = kiosk.start("attend")
         return process, process.popen.pid
-    strace = shutil.which("strace")
-    if not strace:
-        raise (Failure if os.environ.get("CI") else Skip)("strace is not installed (Debian's `strace`)")
-    delay = int(SYNC_DELAY * 1_000_000)
-    process = Process([strace, "-f", "-qq", "-o", os.path.join(work, "strace.out"), "-e", "trace=fsync,fdatasync",
-                       "-e", f"inject=fsync,fdatasync:delay_exit={delay}", *kiosk.args("attend")], kiosk.env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{process.popen.pid}/task/{process.popen.pid}/children") as f:
-                children = f.read().split()
-            if children:
-                return process, int(children[0])
-        except OSError:
-            pass
-        time.sleep(0.005)
-    process.kill()
-    raise Failure(f"strace started no kiosk: {process.err[-400:].decode(errors='replace')!r}")
+    process = Process([*_held(work, "attend"), *kiosk.args("attend")], kiosk.env)
+    return process, _child(process, kiosk.binaries.kiosk)
 
 
 def attend(ctx, runs):
@@ -292,12 +324,18 @@ def batch(ctx, runs):
         span = time.monotonic() - started
         if code != 0:
             raise Failure(f"an unkilled `kiosk batch create` exited {code}: {err.strip()}")
-        kills = completed = rebuilt = hot = opened = 0
+        kills = completed = rebuilt = hot = opened = hidden = 0
+        # A quarter of the kills (at least two) between the commit that records a batch and the
+        # rename of its sealed file.
+        chosen = max(2, runs // 4) if runs >= 4 else 0
+        last_sequence = "SELECT COALESCE(MAX(sequence), 0) FROM batch;"
         checked = {}  # batch file name -> digest of the version whose records were compared
         copy = None
         for run in range(runs):
-            approved = int(sqlite(copy.path if copy else kiosk.database,
-                                  "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
+            # Read on the copy the last kill left (or read-only): the kiosk opens the original first.
+            state = copy.path if copy else kiosk.database
+            approved = int(sqlite(state, "SELECT COUNT(*) FROM application WHERE state = 'approved';", readonly=True))
+            before = int(sqlite(state, last_sequence, readonly=True))
             if copy:
                 copy.remove()
                 copy = None
@@ -309,9 +347,27 @@ def batch(ctx, runs):
                 inserted.update(insert_approved(kiosk, center, serial, 2000))
                 serial += 2000
             limit = ctx.random.choice([1, 7, 100, 400])
-            process = kiosk.start("batch", "create", "--limit", str(limit))
-            process.close_input()
-            time.sleep(ctx.random.uniform(0, span))
+            args = kiosk.args("batch", "create", "--limit", str(limit))
+            if run >= runs - chosen:
+                # Chosen point: strace holds each rename on its way in, and the kill falls the moment
+                # the database shows the new batch: its sealed file synced under the hidden name and
+                # the commit made, the rename not yet.
+                process = Process([*_held(work, f"batch-{run}", "rename,renameat,renameat2", "delay_enter"), *args],
+                                  kiosk.env)
+                process.close_input()
+                pid = _child(process, kiosk.binaries.kiosk)
+                if not _wait_for(kiosk.database, last_sequence, lambda last: last > before):
+                    process.kill()
+                    raise Failure(f"kill {run + 1}: `kiosk batch create` recorded no batch within 60 s: "
+                                  f"{process.output()[-400:]!r}")
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            else:
+                process = Process(args, kiosk.env)
+                process.close_input()
+                time.sleep(ctx.random.uniform(0, span))
             process.kill()
             code = process.wait(60)
             kills += 1
@@ -324,11 +380,15 @@ def batch(ctx, runs):
             if sequences and not os.path.exists(
                     os.path.join(kiosk.data, "outbox", f"{center}-{sequences[-1]:08d}.tar")):
                 rebuilt += 1
+                hidden += run >= runs - chosen
             # A file under its final name is complete (written aside, fsynced, renamed): each one
             # verifies, and holds exactly the applications the database put in that batch, as inserted.
             # Nothing opened the database since the kill: the kiosk (`batch verify` or the next run) is first.
             hot += copy.still_hot(f"after kill {run + 1}")
             opened += _compare_batch_files(kiosk, copy, center, sequences, inserted, checked, f"after kill {run + 1}")
+        if chosen and not hidden:
+            raise Failure(f"none of the {chosen} kills between the commit and the rename left the batch under its "
+                          f"hidden name")
         if copy:
             copy.remove()
         # Rerun to the end.
@@ -361,8 +421,10 @@ def batch(ctx, runs):
         clear = clear_text_in(kiosk.data, [b"Surname-", b"3652504575"])
         if clear:
             raise Failure(f"personal data in clear after sealing everything: {clear[:5]}")
-        return (f"{kills} kills of `kiosk batch create --limit 1|7|100|400` (uniform in 0..{span:.2f} s; "
-                f"{completed} finished first) over {total} approved applications",
+        return (f"{kills} kills of `kiosk batch create --limit 1|7|100|400` over {total} approved applications "
+                f"({kills - chosen} uniform in 0..{span:.2f} s, {completed} of all finished first; {chosen} between "
+                f"the commit that records a batch and the rename of its sealed file, while strace held each rename "
+                f"{SYNC_DELAY:.1f} s: {hidden} left it under its hidden name)",
                 f"after every kill, on a copy of the database (db, -wal, -shm): integrity ok, each application "
                 f"approved or in exactly one batch, sealed applications hold no answers, and every batch file "
                 f"under its final name verifies and holds exactly the references the database put in it, with "
@@ -437,6 +499,13 @@ def upload(ctx, runs):
         # it was killed: the resend must get these very bytes back.
         originals = {}
         copy = None
+        # A quarter of the kills (at least two) at chosen points: kiosk-hq runs under strace, which
+        # holds each sync's return SYNC_DELAY, and the kill falls the moment its database shows the
+        # next batch: stored and committed at headquarters, its 201 not sent. Half of them kill the
+        # kiosk (which never reads the receipt), half kill kiosk-hq (which never sends it).
+        chosen = max(2, runs // 4) if runs >= 4 else 0
+        landed = {"kiosk": 0, "kiosk-hq": 0}
+        last_sequence = f"SELECT COALESCE(MAX(sequence), 0) FROM batch WHERE center = '{center}';"
         for run in range(runs):
             pending = int(sqlite(copy.path if copy else kiosk.database,
                                  "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
@@ -450,15 +519,33 @@ def upload(ctx, runs):
                     raise Failure(f"after kill {run}: `kiosk status` exited {code}: {(err or out).strip()[-300:]}")
                 inserted.update(insert_approved(kiosk, center, serial, 200))
                 serial += 200
+            victim = None
+            if run >= runs - chosen:
+                victim = ("kiosk", "kiosk-hq")[(runs - run) % 2]
+                if not getattr(hq, "wrapped", False) or hq.process is None:
+                    hq.stop(check=False)
+                    upload_args[2] = hq.start(wrapper=_held(work, f"hq-{run}"))
+            before = int(sqlite(hq_db, last_sequence, readonly=True))
             process = kiosk.start(*upload_args)
             process.close_input()
-            time.sleep(ctx.random.uniform(0, span * 1.1))
-            process.kill()
-            code = process.wait(60)
+            if victim is None:
+                time.sleep(ctx.random.uniform(0, span * 1.1))
+            elif not _wait_for(hq_db, last_sequence, lambda last: last > before):
+                process.kill()
+                raise Failure(f"kill {run + 1}: headquarters stored no batch within 60 s of `kiosk upload`: "
+                              f"{process.output()[-400:]!r}")
+            if victim == "kiosk-hq":
+                hq.kill()  # stored, never answered; the kiosk's attempts then fail and it exits
+                code = process.wait(120)
+            else:
+                process.kill()
+                code = process.wait(60)
             kills += 1
             completed += code == 0
             copy = CrashCopy(kiosk.database, work)
-            when = f"after kill {run + 1}"
+            when = f"after kill {run + 1}" + (f" (of {victim} at headquarters' commit)" if victim else "")
+            if victim == "kiosk-hq":
+                hq_db = hq.database()
             _upload_invariants(kiosk, copy.path, hq_db, when)
             kept = _receipts(copy.path, "SELECT sequence, hex(receipt), hex(receipt_signature) FROM batch "
                                         "WHERE delivered_at IS NOT NULL;")
@@ -467,7 +554,14 @@ def upload(ctx, runs):
             for sequence in set(signed) - set(kept):
                 originals.setdefault(sequence, signed[sequence])
             in_flight += bool(set(signed) - set(kept))
+            if victim and before + 1 in signed and before + 1 not in kept:
+                landed[victim] += 1
             hot += copy.still_hot(when)
+        if chosen and not all(landed.values()):
+            raise Failure(f"the kills at headquarters' commit did not all land between its commit and the kiosk "
+                          f"keeping the receipt: {landed} of {chosen}")
+        hq.stop()
+        upload_args[2] = hq.start()
         if copy:
             copy.remove()
         for _ in range(20):
@@ -508,8 +602,11 @@ def upload(ctx, runs):
         if wrong or set(inserted) != kiosk_refs:
             raise Failure(f"kiosk-hq export opened {len(wrong)} records whose answers are not the ones inserted "
                           f"for them: {wrong[:5]} ({len(inserted)} inserted, {len(kiosk_refs)} at the kiosk)")
-        return (f"{kills} kills of `kiosk upload` (uniform in 0..{span * 1.1:.2f} s; {completed} finished first) "
-                f"against a real kiosk-hq on {url}",
+        return (f"{kills} kills of `kiosk upload` against a real kiosk-hq on loopback ({kills - chosen} uniform in "
+                f"0..{span * 1.1:.2f} s; {chosen} the moment headquarters had committed a batch and held its 201, "
+                f"while strace held each of its syncs {SYNC_DELAY:.1f} s: {landed['kiosk']} of the kiosk, "
+                f"{landed['kiosk-hq']} of kiosk-hq, each landing after the commit and before the receipt was kept; "
+                f"{completed} runs finished first)",
                 f"headquarters ends with all {len(kiosk_refs)} applications exactly once in {batches} batches "
                 f"({in_flight} kills fell after headquarters stored a batch and before the kiosk kept the receipt, "
                 f"for {len(originals)} batches; each resend got the original receipt: the kiosk keeps the very "
