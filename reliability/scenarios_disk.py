@@ -130,7 +130,7 @@ def _full_disk_enospc(ctx, mount):
         process = None
         if code != 0:
             raise Failure(f"the kiosk exited {code} at end of input after recovering")
-        rows = sqlite(kiosk.database, "SELECT reference FROM application;").split()
+        rows = sqlite(kiosk.database, "SELECT reference FROM application;", readonly=True).split()
         if sorted(rows) != sorted(acknowledged) or len(set(rows)) != len(rows):
             raise Failure(f"{len(rows)} stored, {len(acknowledged)} acknowledged: "
                           f"{sorted(set(rows) ^ set(acknowledged))[:5]}")
@@ -143,7 +143,7 @@ def _full_disk_enospc(ctx, mount):
         code, out, err = kiosk.run("attend", "--once", input=("\n".join(APPLICATION) + "\n").encode(), timeout=60)
         printed = [m.decode() for m in REFERENCE.findall(out.encode())]
         os.remove(filler)
-        after = sqlite(kiosk.database, "SELECT reference FROM application;").split()
+        after = sqlite(kiosk.database, "SELECT reference FROM application;", readonly=True).split()
         lost = [r for r in printed if r not in after]
         if lost:
             raise Failure(f"a kiosk started on a full disk acknowledged {lost} but did not store it")
@@ -191,7 +191,7 @@ def _full_disk_threshold(ctx, mount):
         process.close_input()
         process.wait(30)
         process = None
-        rows = sqlite(kiosk.database, "SELECT reference FROM application;").split()
+        rows = sqlite(kiosk.database, "SELECT reference FROM application;", readonly=True).split()
         if sorted(rows) != sorted([first, second]):
             raise Failure(f"stored {rows}, acknowledged {[first, second]}")
         return ("(2) below min_free_disk_mb the welcome screen turned to \"out of service\" in every language, an "
