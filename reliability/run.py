@@ -20,11 +20,14 @@ runs some of them. The programs come from .build/release (full) or .build/debug 
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -50,6 +53,29 @@ SCENARIOS = {
     "durable-seal": (scenarios_durable.seal, 4, 2),
     "hostile-hq": (scenarios_hostile.hostile, 3, 1),
 }
+
+
+# Scenarios that mostly wait (a steady rate of work over minutes): when others run too, these run
+# in a child process beside them, so the run takes as long as the longest, not the sum.
+BESIDE = {"soak"}
+
+
+def _child_argv(argv, name, seed, result):
+    """This command line for one scenario alone, writing its result to `result`."""
+    kept, skipping = [], False
+    for arg in argv:
+        if arg.startswith("--"):
+            skipping = arg in ("--only", "--write-doc", "--json-result", "--seed") or arg.startswith("--only=")
+            if skipping and arg == "--write-doc":
+                skipping = False
+                continue
+            if skipping:
+                continue
+        elif skipping:
+            continue
+        kept.append(arg)
+    return [sys.executable, os.path.abspath(__file__), *kept, "--only", name, "--seed", str(seed),
+            "--json-result", result]
 
 
 class Context:
@@ -88,6 +114,7 @@ def main():
     parser.add_argument("--runs", type=int, help="override the number of kills / flips / fuzz seconds")
     parser.add_argument("--fuzz-seconds", type=int, help="seconds per fuzz target (full 300, short 15)")
     parser.add_argument("--write-doc", action="store_true", help="write docs/RELIABILITY.md (default in a full run)")
+    parser.add_argument("--json-result", help=argparse.SUPPRESS)  # where a scenario run beside the others reports
     parser.add_argument("--known-failure", action="append", default=[], choices=sorted(SCENARIOS), metavar="NAME",
                         help="a scenario whose failure is a known, reported bug: still run and printed in full "
                              "as KNOWN, but not counted as failed (for landing other work before the fix)")
@@ -100,6 +127,16 @@ def main():
     mode = "short" if args.short else "full"
     print(f"reliability suite ({mode}), seed {seed}, programs in {binaries.directory}", flush=True)
     results = []
+    beside = {}
+    if len(names) > 1:
+        for name in [n for n in names if n in BESIDE]:
+            names.remove(name)
+            result = os.path.join(tempfile.mkdtemp(prefix="kiosk-rel-beside-"), "result.json")
+            log = open(os.path.join(os.path.dirname(result), "output.txt"), "w+b")
+            child = subprocess.Popen(_child_argv(sys.argv[1:], name, seed, result), stdout=log,
+                                     stderr=subprocess.STDOUT)
+            beside[name] = (child, result, log)
+            print(f"(started {name} beside the other scenarios: its report follows theirs)", flush=True)
     for name in names:
         function, full_runs, short_runs = SCENARIOS[name]
         runs = args.runs or (short_runs if args.short else full_runs)
@@ -134,6 +171,24 @@ def main():
                 print(f"             {line}")
         print(f"   {status} in {elapsed:.0f} s", flush=True)
 
+    for name, (child, result, log) in beside.items():
+        child.wait()
+        log.seek(0)
+        text = log.read().decode(errors="replace")
+        log.close()
+        block = text[text.find(f"== {name}"):] if f"== {name}" in text else text
+        print("\n" + block.split("\n\n  ")[0].rstrip(), flush=True)
+        try:
+            with open(result) as f:
+                results.extend(tuple(r) for r in json.load(f))
+        except (OSError, ValueError):
+            results.append((name, "FAIL", f"{name}, run beside the others", f"it reported no result (exit "
+                            f"{child.returncode}):\n{text[-2000:]}", 0.0))
+        shutil.rmtree(os.path.dirname(result), ignore_errors=True)
+
+    if args.json_result:
+        with open(args.json_result, "w") as f:
+            json.dump(results, f)
     passed = sum(r[1] == "PASS" for r in results)
     failed = sum(r[1] == "FAIL" for r in results)
     skipped = sum(r[1] == "SKIP" for r in results)
