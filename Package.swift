@@ -153,7 +153,8 @@ let package = Package(
         .testTarget(name: "KioskSupportTests", dependencies: ["KioskSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KioskBatchTests", dependencies: ["KioskBatch", "KioskCrypto", "KioskSeal", "KioskSupport"],
+            name: "KioskBatchTests",
+            dependencies: ["KioskBatch", "KioskCrypto", "KioskSeal", "KioskSupport", "KioskTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskSealTests",

@@ -6,10 +6,11 @@ import KioskTestSupport
 /// Interop tests compare this module against the system `openssl` binary, the same tool
 /// an operator would use to create or inspect kiosk keys. The folder is removed on deinit.
 final class OpenSSLWorkspace {
-    /// The system OpenSSL CLI the tests compare against.
-    static let opensslPath = "/usr/bin/openssl"
-    /// Whether the CLI is installed (interop tests are skipped without it).
-    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: opensslPath) }
+    /// The system OpenSSL CLI the tests compare against, found on PATH.
+    static let opensslPath = ProcessRunner.path(of: "openssl")
+    /// Whether the interop tests run: the CLI is on PATH, or this is CI, where its absence fails
+    /// them instead of skipping them.
+    static var isAvailable: Bool { ProcessRunner.runs(with: "openssl") }
 
     /// The output of one finished command.
     typealias Result = ProcessRunner.Result

@@ -21,6 +21,17 @@ package enum ProcessRunner {
         throw HarnessError.missingTool(name)
     }
 
+    /// Whether the tests that need `names` should run: all of them are on PATH, or this is CI
+    /// (environment `CI` set), where a test that needs a missing tool must fail, not be skipped.
+    package static func runs(with names: String...) -> Bool {
+        ProcessInfo.processInfo.environment["CI"] != nil || names.allSatisfy { (try? tool($0)) != nil }
+    }
+
+    /// The path of `name` on PATH, or the bare name (so running it fails and says which tool is missing).
+    package static func path(of name: String) -> String {
+        (try? tool(name).path) ?? name
+    }
+
     /// Runs `executable` with `arguments`; `input` goes to standard input from another thread,
     /// so a large script and a large answer cannot deadlock.
     package static func run(

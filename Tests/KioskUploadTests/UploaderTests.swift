@@ -340,7 +340,7 @@ struct UploaderTests {
         let output = folder.appendingPathComponent("answer")
         try bytes.write(to: input)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.executableURL = try ProcessRunner.tool("curl")
         process.arguments = [
             "--silent", "--cacert", ca, "-T", input.path, "-H", "Content-Type: application/x-tar", "-o", output.path,
             "-w", "%{http_code}",

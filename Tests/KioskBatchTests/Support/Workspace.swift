@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 
 /// A temporary folder for one test, in which batches are written and the real `tar`, `openssl`
 /// and `sha256sum` binaries run, the way headquarters staff would check a batch by hand.
@@ -10,14 +11,13 @@ final class Workspace {
         let stderr: String
     }
 
-    /// Where the stock tools live on the Debian image.
-    static let tar = "/usr/bin/tar"
-    static let openssl = "/usr/bin/openssl"
-    static let sha256sum = "/usr/bin/sha256sum"
-    /// Whether all three tools are installed (the stock-tool tests are skipped without them).
-    static var hasStockTools: Bool {
-        [tar, openssl, sha256sum].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    /// The stock tools, found on PATH.
+    static let tar = ProcessRunner.path(of: "tar")
+    static let openssl = ProcessRunner.path(of: "openssl")
+    static let sha256sum = ProcessRunner.path(of: "sha256sum")
+    /// Whether the stock-tool tests run: all three tools are on PATH, or this is CI, where a
+    /// missing tool fails them instead of skipping them.
+    static var hasStockTools: Bool { ProcessRunner.runs(with: "tar", "openssl", "sha256sum") }
 
     let directory: URL
 
