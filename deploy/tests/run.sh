@@ -170,7 +170,12 @@ idempotent)
     ;;
 
 users)
-    [ "$(id -u)" -eq 0 ] || { echo "skip: creating users and owners in a folder needs root"; exit 0; }
+    if [ "$(id -u)" -ne 0 ]; then
+        # In CI a check that cannot run fails: CI runs as root.
+        [ -z "${CI:-}" ] || fail "creating users and owners in a folder needs root, and CI must run every check"
+        echo "skip: creating users and owners in a folder needs root"
+        exit 0
+    fi
     root=$work/root
     install_into "$root" >/dev/null
     systemd-sysusers --root="$root" >/dev/null
