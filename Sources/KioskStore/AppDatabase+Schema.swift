@@ -94,6 +94,7 @@ extension AppDatabase {
                 t.add(column: "catalog_version", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v7-status-counters") { db in try migrateStatusCounters(db) }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }
@@ -183,5 +184,42 @@ extension AppDatabase {
             // One line an operator can act on; never personal data.
             t.column("error", .text)
         }
+    }
+}
+
+// MARK: - Schema: counters for status
+
+extension AppDatabase {
+    /// Migration `v7-status-counters`: how many applications are in each state, kept by
+    /// triggers on every insert, change of state and delete (whoever writes, the kiosk or a
+    /// script), so `kiosk status` reads a handful of rows instead of counting every
+    /// application; and an index on the applications that still hold plaintext after sealing.
+    static func migrateStatusCounters(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE application_count (
+                    state TEXT NOT NULL PRIMARY KEY,
+                    n INTEGER NOT NULL CHECK (n >= 0)
+                ) WITHOUT ROWID;
+                INSERT INTO application_count (state, n) SELECT state, COUNT(*) FROM application GROUP BY state;
+                CREATE TRIGGER application_count_insert AFTER INSERT ON application
+                BEGIN
+                    INSERT INTO application_count (state, n) VALUES (NEW.state, 1)
+                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER application_count_state AFTER UPDATE OF state ON application
+                WHEN OLD.state IS NOT NEW.state
+                BEGIN
+                    UPDATE application_count SET n = n - 1 WHERE state = OLD.state;
+                    INSERT INTO application_count (state, n) VALUES (NEW.state, 1)
+                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER application_count_delete AFTER DELETE ON application
+                BEGIN
+                    UPDATE application_count SET n = n - 1 WHERE state = OLD.state;
+                END;
+                CREATE INDEX application_plaintext_held ON application(batch_sequence)
+                    WHERE batch_sequence IS NOT NULL AND purged_at IS NULL;
+                """)
     }
 }
