@@ -95,6 +95,7 @@ extension AppDatabase {
             }
         }
         migrator.registerMigration("v7-status-counters") { db in try migrateStatusCounters(db) }
+        migrator.registerMigration("v8-search-keys") { db in try migrateSearchKeys(db) }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }
@@ -221,5 +222,32 @@ extension AppDatabase {
                 CREATE INDEX application_plaintext_held ON application(batch_sequence)
                     WHERE batch_sequence IS NOT NULL AND purged_at IS NULL;
                 """)
+    }
+}
+
+// MARK: - Schema: search keys
+
+extension AppDatabase {
+    /// Migration `v8-search-keys`: what the review console's search looks up by index instead
+    /// of reading every application. `surname_key` is the surname folded in Swift
+    /// (`ReviewStore.searchKey`), filled here for the applications already stored and, for rows
+    /// written later without one, by the next search; it is personal data, so it is cleared
+    /// with the answers (`forgetPersonalData`) and whenever the answers change (and then
+    /// folded again). Serials are indexed for a search by the six digits of a reference.
+    static func migrateSearchKeys(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE application ADD COLUMN surname_key TEXT;
+                CREATE INDEX application_on_surname_key ON application(surname_key) WHERE surname_key IS NOT NULL;
+                CREATE INDEX application_lacking_surname_key ON application(id)
+                    WHERE surname_key IS NULL AND answers IS NOT NULL;
+                CREATE INDEX application_on_serial ON application(serial);
+                CREATE TRIGGER application_answers_changed AFTER UPDATE OF answers ON application
+                WHEN NEW.surname_key IS NOT NULL AND OLD.answers IS NOT NEW.answers
+                BEGIN
+                    UPDATE application SET surname_key = NULL WHERE id = NEW.id;
+                END;
+                """)
+        try ReviewStore.fillSearchKeys(db)
     }
 }
