@@ -127,8 +127,8 @@ package enum SQLiteFile {
     /// the `-wal` before it returns, so a reference shown to an applicant, or a receipt sent
     /// by headquarters, survives a power cut. The writer is the only connection that
     /// commits, and GRDB never reopens it.
-    static func requireFullSync(_ pool: some DatabaseWriter) throws {
-        let level = try pool.writeWithoutTransaction { db in
+    static func requireFullSync(_ writer: some DatabaseWriter) throws {
+        let level = try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             return try Int.fetchOne(db, sql: "PRAGMA synchronous")
         }
@@ -149,12 +149,6 @@ package enum SQLiteFile {
     /// by SQLite. What this cannot see (a damaged page deep in a table or an index, a row that
     /// breaks a CHECK constraint) the full `integrity_check` finds before the first commit.
     package static func checkStructure(at path: String) throws(SQLiteOpenError) {
-        let queue = try openCheckingStructure(at: path)
-        try? queue.close()
-    }
-
-    /// `checkStructure`, leaving open the `query_only` connection it read the schema on.
-    static func openCheckingStructure(at path: String) throws(SQLiteOpenError) -> DatabaseQueue {
         let manager = FileManager.default
         let name = (path as NSString).lastPathComponent
         if manager.fileExists(atPath: path + "-shm") && !manager.fileExists(atPath: path + "-wal") {
@@ -167,13 +161,13 @@ package enum SQLiteFile {
         var config = Configuration()
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
         config.busyMode = .timeout(10)
-        return try mappingErrors {
+        try mappingErrors {
             let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
             try queue.read { db in
                 _ = try Int.fetchOne(db, sql: "PRAGMA schema_version")
                 _ = try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM sqlite_schema")
             }
-            return queue
         }
     }
 
