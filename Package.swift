@@ -119,7 +119,7 @@ let package = Package(
             name: "KioskApp",
             dependencies: [
                 "KioskSupport",
-                "KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
+                "KioskCore", "KioskStore", "KioskSQLite", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
                 "KioskReview", "KioskReceipt",
                 .product(name: "Logging", package: "swift-log"),
             ],

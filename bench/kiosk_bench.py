@@ -7,7 +7,7 @@ machine and the command into docs/PERFORMANCE.md (between its bench markers; the
 around them is kept). Absolute speeds drift between machines; the ratios hold.
 
 Usage: bench/kiosk_bench.py [--bin DIR] [--records N] [--runs N] [--only SECTION ...] [--no-doc]
-Sections: start, attend, batch, upload, hq, review.
+Sections: start, attend, batch, upload, hq, review, scale (add --million for 1,000,000 applications).
 Build first: swift build -c release --product kiosk && swift build -c release --product kiosk-hq &&
 swift build -c release --product kiosk-bench
 Needs python3, sqlite3, openssl, curl, GNU time (/usr/bin/time), and swiftc for the start floor.
@@ -37,7 +37,8 @@ KIOSK_DIR = os.path.join(ROOT, "Kiosk")
 sys.path.insert(0, os.path.join(ROOT, "reliability"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reference import reference  # noqa: E402
-from kiosklib import HQ, Binaries, Kiosk, center_public_key, insert_approved_in_bulk, sqlite  # noqa: E402
+from kiosklib import (HQ, Binaries, Kiosk, center_public_key, insert_approved_in_bulk, sealing_key_pair,  # noqa: E402
+                      sqlite)
 
 # One complete ua-contract application, as typed at the kiosk (English).
 SCRIPT = ["2", "Shevchenko", "Taras", "", "2000-01-01", "male", "3652504575", "ID card", "123456789",
@@ -466,13 +467,116 @@ def bench_review(ctx):
     shell.close()
 
 
+def seed_scaled(database, count):
+    """`count` applications written straight into the kiosk's database by one sqlite3 statement
+    (a recursive CTE: a million rows in about a minute, where `insert_approved_in_bulk` would
+    take far longer), as a script or an older release would have left them: no search keys.
+    Serials run to 999,999 a year, so a million spill into the next year."""
+    sqlite(database, PRAGMAS + f"""
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {count})
+        INSERT INTO application ({INSERT_COLUMNS})
+        SELECT printf('DEMO01-%d-%06d-X', 2026 + i / 999999, i % 999999 + 1), 'DEMO01', 2026 + i / 999999,
+            i % 999999 + 1, 'ua-contract', 1, '{'0' * 64}', '2026-11-uk-1', 'en',
+            CASE i % 10 WHEN 0 THEN 'approved' WHEN 1 THEN 'rejected' ELSE 'submitted' END,
+            json_object('surname', 'Surname' || i, 'given_name', 'Taras', 'rnokpp', printf('%010d', 1000000000 + i),
+                        'phone', '+380671234567', 'region', 'kyiv-city', 'consent', 'yes'),
+            '2026-11-27 10:00:00.000', '2026-11-27 10:00:00.000'
+        FROM n;""")
+
+
+def review_console(kiosk):
+    """A logged-in `kiosk review` on a pty, at its prompt."""
+    password = "correct-horse-battery-2026"
+    code, out, err = kiosk.run("staff", "add", "bench", "--name", "Bench", "--role", "supervisor",
+                               "--password-stdin", input=(password + "\n").encode())
+    if code != 0:
+        sys.exit(f"kiosk staff add failed: {err}")
+    child = Pty(kiosk.args("review"), kiosk.env)
+    child.expect(b"Staff ID: ")
+    child.send("bench")
+    child.expect(b"Password: ")
+    child.send(password)
+    child.expect(b"review> ")
+    return child
+
+
+def median_time(runs, command, env=None):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, env=env, timeout=600)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def bench_scale(ctx):
+    """Start, status, the two integrity checks and search at 10,000, 100,000 and (with
+    --million) 1,000,000 stored applications, each against an empty database or sqlite3."""
+    sizes = [0, 10_000, 100_000] + ([1_000_000] if ctx.million else [])
+    empty_start = empty_status = None
+    for size in sizes:
+        kiosk = ctx.new_kiosk(f"scale-{size}")
+        db = kiosk.database
+        if size:
+            began = time.perf_counter()
+            seed_scaled(db, size)
+            print(f"    seeded {size:,} in {time.perf_counter() - began:.1f} s "
+                  f"({os.path.getsize(db) / 1e6:.0f} MB)", file=sys.stderr, flush=True)
+        runs = ctx.runs if size < 1_000_000 else max(5, ctx.runs // 3)
+        start = first_prompt(kiosk.args("attend"), "> ", runs, kiosk.env)
+        stock_start = first_prompt(["sqlite3", db], "sqlite> ", runs)
+        status = median_time(runs, kiosk.args("status", "--json"), kiosk.env)
+        stock_status = median_time(runs, ["sqlite3", "-readonly", db, "SELECT state, n FROM application_count;"])
+        full = median_time(3, kiosk.args("status", "--full-check"), kiosk.env)
+        stock_full = median_time(3, ["sqlite3", "-readonly", db, "PRAGMA integrity_check;"])
+        stock_quick = median_time(3, ["sqlite3", "-readonly", db, "PRAGMA quick_check;"])
+        if size == 0:
+            empty_start, empty_status = start, status
+        label = f"{size:,} stored" if size else "empty database"
+        ctx.rows.append(Row(f"start to first prompt, {label} (median)", start * 1000, stock_start * 1000, "ms",
+                            "<= 8x sqlite3; <= 1.5x of empty",
+                            start / stock_start <= 8 and start <= 1.5 * empty_start,
+                            f"{start / empty_start:.2f}x of empty" if size else ""))
+        ctx.rows.append(Row(f"`kiosk status --json`, {label} (median)", status * 1000, stock_status * 1000, "ms",
+                            "flat: <= 1.5x of empty", status <= 1.5 * empty_status,
+                            "stock: sqlite3 reading the counters"
+                            + (f"; {status / empty_status:.2f}x of empty" if size else "")))
+        ctx.rows.append(Row(f"full integrity check (`kiosk status --full-check`), {label} (median of 3)",
+                            full * 1000, stock_full * 1000, "ms", "report", None,
+                            f"stock: sqlite3 PRAGMA integrity_check; its quick_check {stock_quick * 1000:.0f} ms; "
+                            "the kiosk runs it behind the welcome screen, not before the first prompt"))
+        if size >= 100_000:
+            child = review_console(kiosk)
+            began = time.perf_counter()
+            child.send("search Surname7")
+            child.expect(b"review> ", timeout=600)
+            first = time.perf_counter() - began
+            target = size // 2 + 7
+            queries = {"surname": f"Surname{target}", "RNOKPP": f"{1000000000 + target:010d}",
+                       "reference": f"DEMO01-2026-{target % 999999 + 1:06d}"}
+            for kind, text in queries.items():
+                mine = []
+                for _ in range(ctx.runs):
+                    began = time.perf_counter()
+                    child.send(f"search {text}")
+                    child.expect(b"review> ")
+                    mine.append(time.perf_counter() - began)
+                k = statistics.median(mine) * 1000
+                ctx.rows.append(Row(f"review `search` by {kind}, {label} (median)", k, None, "ms", "< 50 ms", k < 50,
+                                    f"the first search after the rows were written folded their {size:,} surnames: "
+                                    f"{first:.1f} s" if kind == "surname" else ""))
+            child.send("logout")
+            child.close()
+
+
 SECTIONS = {"start": bench_start, "attend": bench_attend, "batch": bench_batch, "upload": bench_upload,
-            "hq": bench_hq, "review": bench_review}
+            "hq": bench_hq, "review": bench_review, "scale": bench_scale}
 
 
 class Context:
-    def __init__(self, binaries, work, runs, records):
+    def __init__(self, binaries, work, runs, records, million=False):
         self.binaries, self.work, self.runs, self.records = binaries, work, runs, records
+        self.million = million
         self.rows, self.servers = [], []
 
     def new_kiosk(self, name):
@@ -484,6 +588,9 @@ class Context:
 
     def sealing_keys(self):
         """(sealing.pub.pem, opening.key.pem) of one `kiosk-hq keys init`, shared by every headquarters."""
+        if not getattr(self, "_sealing", None) and not os.access(self.binaries.hq, os.X_OK):
+            # Sections that never upload run without kiosk-hq built: the same kind of pair from openssl.
+            self._sealing = sealing_key_pair(os.path.join(self.work, "hq-keys"))
         if not getattr(self, "_sealing", None):
             master = HQ(self.binaries, os.path.join(self.work, "hq-keys"))
             os.makedirs(master.data, exist_ok=True)
@@ -558,6 +665,8 @@ def main():
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--only", nargs="+", choices=list(SECTIONS))
+    parser.add_argument("--million", action="store_true",
+                        help="scale section: also 1,000,000 stored applications (a few minutes more)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/PERFORMANCE.md")
     args = parser.parse_args()
     directory = os.path.dirname(os.path.abspath(args.kiosk)) if args.kiosk else args.bin
@@ -566,7 +675,7 @@ def main():
         sys.exit(f"{binaries.kiosk} not found: run `swift build -c release --product kiosk` first")
     machine_text = machine()
     work = tempfile.mkdtemp(prefix="kiosk-bench-")
-    ctx = Context(binaries, work, args.runs, args.records)
+    ctx = Context(binaries, work, args.runs, args.records, args.million)
     try:
         for name in args.only or SECTIONS:
             print(f"... {name}", file=sys.stderr, flush=True)

@@ -3,7 +3,7 @@ import GRDB
 
 extension AppDatabase {
     /// Deletes the personal data of the applications that `condition` selects and that still
-    /// hold it: their answers, and (through a trigger) the old and new values and notes of their
+    /// hold it: their answers and folded surname, and (through a trigger) the old and new values and notes of their
     /// review history.
     /// Reference, state, batch, dates and who did what stay; `purged_at` says when. With
     /// `secure_delete` on, the freed pages are zeroed; the caller checkpoints the WAL.
@@ -17,7 +17,8 @@ extension AppDatabase {
     ) throws -> Int {
         // The trigger application_purge_review_history clears the review history's values and notes.
         try db.execute(
-            sql: "UPDATE application SET answers = NULL, purged_at = ? WHERE purged_at IS NULL AND (\(condition))",
+            sql:
+                "UPDATE application SET answers = NULL, surname_key = NULL, purged_at = ? WHERE purged_at IS NULL AND (\(condition))",
             arguments: [date] + arguments)
         return db.changesCount
     }

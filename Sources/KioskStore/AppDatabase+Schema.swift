@@ -94,6 +94,8 @@ extension AppDatabase {
                 t.add(column: "catalog_version", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v7-status-counters") { db in try migrateStatusCounters(db) }
+        migrator.registerMigration("v8-search-keys") { db in try migrateSearchKeys(db) }
         // Later migrations: register them here, in order, one line each.
         return migrator
     }
@@ -183,5 +185,69 @@ extension AppDatabase {
             // One line an operator can act on; never personal data.
             t.column("error", .text)
         }
+    }
+}
+
+// MARK: - Schema: counters for status
+
+extension AppDatabase {
+    /// Migration `v7-status-counters`: how many applications are in each state, kept by
+    /// triggers on every insert, change of state and delete (whoever writes, the kiosk or a
+    /// script), so `kiosk status` reads a handful of rows instead of counting every
+    /// application; and an index on the applications that still hold plaintext after sealing.
+    static func migrateStatusCounters(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE application_count (
+                    state TEXT NOT NULL PRIMARY KEY,
+                    n INTEGER NOT NULL CHECK (n >= 0)
+                ) WITHOUT ROWID;
+                INSERT INTO application_count (state, n) SELECT state, COUNT(*) FROM application GROUP BY state;
+                CREATE TRIGGER application_count_insert AFTER INSERT ON application
+                BEGIN
+                    INSERT INTO application_count (state, n) VALUES (NEW.state, 1)
+                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER application_count_state AFTER UPDATE OF state ON application
+                WHEN OLD.state IS NOT NEW.state
+                BEGIN
+                    UPDATE application_count SET n = n - 1 WHERE state = OLD.state;
+                    INSERT INTO application_count (state, n) VALUES (NEW.state, 1)
+                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER application_count_delete AFTER DELETE ON application
+                BEGIN
+                    UPDATE application_count SET n = n - 1 WHERE state = OLD.state;
+                END;
+                CREATE INDEX application_plaintext_held ON application(batch_sequence)
+                    WHERE batch_sequence IS NOT NULL AND purged_at IS NULL;
+                """)
+    }
+}
+
+// MARK: - Schema: search keys
+
+extension AppDatabase {
+    /// Migration `v8-search-keys`: what the review console's search looks up by index instead
+    /// of reading every application. `surname_key` is the surname folded in Swift
+    /// (`ReviewStore.searchKey`), filled here for the applications already stored and, for rows
+    /// written later without one, by the next search; it is personal data, so it is cleared
+    /// with the answers (`forgetPersonalData`) and whenever the answers change (and then
+    /// folded again). Serials are indexed for a search by the six digits of a reference.
+    static func migrateSearchKeys(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE application ADD COLUMN surname_key TEXT;
+                CREATE INDEX application_on_surname_key ON application(surname_key) WHERE surname_key IS NOT NULL;
+                CREATE INDEX application_lacking_surname_key ON application(id)
+                    WHERE surname_key IS NULL AND answers IS NOT NULL;
+                CREATE INDEX application_on_serial ON application(serial);
+                CREATE TRIGGER application_answers_changed AFTER UPDATE OF answers ON application
+                WHEN NEW.surname_key IS NOT NULL AND OLD.answers IS NOT NEW.answers
+                BEGIN
+                    UPDATE application SET surname_key = NULL WHERE id = NEW.id;
+                END;
+                """)
+        try ReviewStore.fillSearchKeys(db)
     }
 }

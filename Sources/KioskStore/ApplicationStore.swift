@@ -82,13 +82,19 @@ extension ApplicationStore {
         try writer.read { db in try Self.countsByState(db) }
     }
 
+    /// All applications by state from the counters the schema keeps (`v7-status-counters`),
+    /// in the same time at any size; those submitted since a date by counting them.
     static func countsByState(_ db: Database, submittedSince: Date? = nil) throws -> [ApplicationState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: ApplicationState.allCases.map { ($0, 0) })
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT state, COUNT(*) AS n FROM application WHERE ? IS NULL OR submitted_at >= ? GROUP BY state
-                """, arguments: [submittedSince, submittedSince])
+        let rows =
+            if let submittedSince {
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT state, COUNT(*) AS n FROM application WHERE submitted_at >= ? GROUP BY state",
+                    arguments: [submittedSince])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT state, n FROM application_count")
+            }
         for row in rows {
             if let state = ApplicationState.fromDatabaseValue(row["state"]) { counts[state] = row["n"] }
         }
@@ -97,7 +103,7 @@ extension ApplicationStore {
 
     /// How many applications are in `state`.
     static func count(_ db: Database, in state: ApplicationState) throws -> Int {
-        try StoredApplication.filter(StoredApplication.Columns.state == state).fetchCount(db)
+        try Int.fetchOne(db, sql: "SELECT n FROM application_count WHERE state = ?", arguments: [state]) ?? 0
     }
 
     /// SQLite's `quick_check` of the file as it is now.

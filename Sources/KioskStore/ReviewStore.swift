@@ -28,27 +28,6 @@ extension ReviewStore {
         }
     }
 
-    /// Every application with the identifiers staff search by (reference, surname, national
-    /// number), newest first; matching is left to the caller, which folds case in any script.
-    package func searchRows() throws -> [ReviewSearchRow] {
-        try writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT reference, state, submitted_at, purged_at,
-                        json_extract(answers, '$.surname') AS surname,
-                        json_extract(answers, '$.given_name') AS given_name,
-                        \(AppDatabase.nationalNumber("")) AS national_number
-                    FROM application ORDER BY submitted_at DESC, id DESC
-                    """
-            ).map { row in
-                ReviewSearchRow(
-                    item: Self.listItem(row),
-                    nationalNumber: row["national_number"])
-            }
-        }
-    }
-
     /// For each of `references`, the other applications still held (not purged) with the same
     /// national number (RNOKPP or Lithuanian personal code), oldest first: the same person
     /// applying twice. References without such a twin are left out.
@@ -124,7 +103,7 @@ extension ReviewStore {
         FROM application
         """
 
-    private static func listItem(_ row: Row) -> ReviewListItem {
+    static func listItem(_ row: Row) -> ReviewListItem {
         ReviewListItem(
             reference: row["reference"], state: ApplicationState(rawValue: row["state"]) ?? .submitted,
             submittedAt: row["submitted_at"], surname: row["surname"], givenName: row["given_name"],

@@ -161,9 +161,20 @@ struct AppDatabaseTests {
         try handle.close()
         let damaged = try Data(contentsOf: URL(fileURLWithPath: path))
 
-        // When it is opened again
-        // Then it is refused as damaged and the file is not written to
-        #expect { try AppDatabase.open(at: path) } throws: { ($0 as? StoreError)?.code == .damaged }
+        // When it is opened again and an application is stored
+        // Then it is refused as damaged: at open when the damage reaches what the structural check
+        // reads (the schema, the migrations table), else before the first commit
+        do {
+            let database = try AppDatabase.open(at: path)
+            #expect {
+                try database.applications.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+            } throws: {
+                ($0 as? StoreError)?.code == .damaged
+            }
+        } catch {
+            #expect(error.code == .damaged)
+        }
+        // And the file is not written to
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == damaged)
     }
 
@@ -197,8 +208,11 @@ struct AppDatabaseTests {
             }
         }
 
-        // Then opening it again refuses it (a read-only integrity check would miss this)
-        #expect { try AppDatabase.open(at: path) } throws: {
+        // Then opening it again refuses its first commit (a read-only integrity check would miss this)
+        let database = try AppDatabase.open(at: path)
+        #expect {
+            try database.applications.submit(Self.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+        } throws: {
             ($0 as? StoreError)?.code == .damaged && "\($0)".contains("CHECK constraint")
         }
     }

@@ -121,6 +121,8 @@ package struct AttendService {
             case .outOfService: return .outOfService
             }
         }
+        // The full integrity check has run behind the welcome screen; the form waits for it.
+        if health.fullCheckProblem() != nil { return .outOfService }
         guard let strings = resources.strings[language] else { return .dropped }
         var screen = AttendScreen(strings: strings)
         // From the next applicant on, the newest catalog fetched from headquarters.

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskSQLite
 import KioskStore
 
 /// The status as printed; its JSON keys are a monitoring interface, keep them stable.
@@ -12,6 +13,9 @@ package struct StatusReport: Encodable, Sendable {
     package let form: String
     package let applications: [String: Int]
     package let integrity: String
+    /// The last full `integrity_check` of this file (status does not run it; attend, the other
+    /// commands that write, and `kiosk status --full-check` do); nil when none is recorded.
+    package let integrityCheck: IntegrityRecord?
     package let upload: UploadStatusReport?
     /// Headquarters' sealing key, and what plaintext this kiosk still holds.
     package let sealing: SealingStatusReport?
@@ -20,16 +24,21 @@ package struct StatusReport: Encodable, Sendable {
     /// The unit catalog offered: version, when fetched, when it expires.
     package let catalog: CatalogStatusReport
 
-    /// Opens the database (which runs the full integrity check and refuses a damaged file,
-    /// so there is no second scan) and counts; a damaged or unopenable database is reported
-    /// in `integrity`, not thrown, so status still prints everything else.
-    package init(_ context: KioskContext) throws {
+    /// Opens the database (which checks its structure, in a time that does not grow with the
+    /// file, and refuses a damaged one) and reads counters kept up to date by the schema, so
+    /// status costs the same at any size. The full integrity check is not run but reported as
+    /// last recorded, unless `fullCheck` asks for one now. A damaged or unopenable database is
+    /// reported in `integrity`, not thrown, so status still prints everything else.
+    package init(_ context: KioskContext, fullCheck: Bool = false) throws {
         var counts: [ApplicationState: Int] = [:]
-        let integrity: String
+        var integrity: String
         var upload: UploadStatusReport?
         var sealing: SealingStatusReport?
         do {
-            let database = try AppDatabase.open(at: context.folder.databasePath)
+            let database = try AppDatabase.open(at: context.folder.databasePath, startingFullCheck: false)
+            if fullCheck, case .problems(let lines) = database.integrityCheck.wait() {
+                throw StoreError(.damaged, "integrity_check: \(IntegrityResult.problems(lines))")
+            }
             counts = try database.applications.countsByState()
             upload = try? UploadStatusReport(database.delivery.summary())
             sealing = try? SealingStatusReport(
@@ -39,6 +48,11 @@ package struct StatusReport: Encodable, Sendable {
             integrity = "ok"
         } catch let error as StoreError {
             integrity = error.description
+        }
+        let record = IntegrityRecord.last(for: context.folder.databasePath)
+        integrityCheck = record
+        if integrity == "ok", let record, !record.passed {
+            integrity = StoreError(.damaged, "integrity_check at \(record.checkedAt): \(record.result)").description
         }
         center = context.config.center
         centerName = context.config.centerName
@@ -67,6 +81,7 @@ package struct StatusReport: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case center, form, applications, integrity, upload, sealing, health, catalog
+        case integrityCheck = "integrity_check"
         case centerName = "center_name"
         case dataDir = "data_dir"
         case kioskDir = "kiosk_dir"
@@ -81,6 +96,9 @@ package struct StatusReport: Encodable, Sendable {
             "form:        \(form)",
             catalog.line,
             "database:    \(integrity)",
+            "full check:  "
+                + (integrityCheck.map { "\($0.result) at \($0.checkedAt) (\(String(format: "%.2f", $0.seconds)) s)" }
+                    ?? "none recorded for this file (`kiosk status --full-check` runs one)"),
             "applications:",
         ]
         for state in ApplicationState.allCases {

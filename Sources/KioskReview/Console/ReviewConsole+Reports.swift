@@ -94,32 +94,27 @@ extension ReviewConsole {
         guard query.count >= 2 else {
             return reply([localized(.searchUsage)])
         }
-        let folded = Self.fold(query)
-        let upper = query.uppercased()
         let isNumber = query.allSatisfy { $0.isASCII && $0.isNumber }
-        let matches = try database.review.searchRows().filter { row in
-            row.item.reference.contains(upper)
-                || (row.item.surname.map { Self.fold($0).hasPrefix(folded) } ?? false)
-                || (isNumber && row.nationalNumber == query)
-        }
+        let (shown, total) = try database.review.search(
+            ReviewStore.SearchQuery(
+                surnamePrefix: Self.fold(query), referencePrefix: query.uppercased(),
+                serial: isNumber && query.count == 6 ? Int(query) : nil, nationalNumber: isNumber ? query : nil),
+            limit: 50)
         // The search text may be a surname or a national number: only the count is audited.
-        try audit(.search, detail: "\(matches.count) found")
-        guard !matches.isEmpty else { return reply([localized(.nothingFound)]) }
-        let shown = matches.prefix(50)
+        try audit(.search, detail: "\(total) found")
+        guard !shown.isEmpty else { return reply([localized(.nothingFound)]) }
         let twins = try database.review.sameNationalNumber(as: shown.map(\.item.reference))
         var lines = [listHeader] + shown.map { listRow($0.item, twins: twins[$0.item.reference]?.count ?? 0) }
         if !twins.isEmpty { lines.append(localized(.twinLegend)) }
         lines.append(
-            matches.count > shown.count
-                ? localized(.foundSome, ["count": "\(matches.count)", "shown": "\(shown.count)"])
-                : localized(.found, ["count": "\(matches.count)"]))
+            total > shown.count
+                ? localized(.foundSome, ["count": "\(total)", "shown": "\(shown.count)"])
+                : localized(.found, ["count": "\(total)"]))
         return reply(lines)
     }
 
     /// Case- and accent-insensitive form of a name, so `шевченко` finds `Шевченко`.
-    static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-    }
+    static func fold(_ text: String) -> String { ReviewStore.searchKey(text) }
 
     func show(_ text: String) throws -> ConsoleReply {
         let reference: String
