@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "KioskSupport", swiftSettings: swiftSettings),
         // Domain: form definitions, validators, the form-flow state machine. No I/O.
         // libidn2 (IDNA2008 and UTS #46) for internationalized e-mail domains such as пошта.укр.
+        // sqlite3_db_config, which Swift cannot call (variadic), for the checkpoint-on-close setting.
+        .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
         .target(name: "KioskCore", dependencies: ["KioskSupport", "CIDN2"], swiftSettings: swiftSettings),
         // libcrypto from the system OpenSSL 3, and a thin safe wrapper over it.
@@ -50,7 +52,8 @@ let package = Package(
         ),
         // Opening SQLite files the one way both databases need: checked, WAL, synchronous=FULL.
         .target(
-            name: "KioskSQLite", dependencies: ["KioskSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "KioskSQLite",
+            dependencies: ["KioskSupport", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         // Storage: the kiosk's SQLite database, one owner and focused stores.
         .target(

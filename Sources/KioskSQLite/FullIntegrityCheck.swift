@@ -78,7 +78,10 @@ package final class FullIntegrityCheck: Sendable {
         let result: IntegrityResult
         do {
             var config = Configuration()
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA query_only = 1")
+                try SQLiteFile.checkpointOnClose(db, allowed: false)
+            }
             config.busyMode = .timeout(10)
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
@@ -121,6 +124,9 @@ final class CommitGate: TransactionObserver, Sendable {
 
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
     func databaseDidChange(with event: DatabaseEvent) {}
-    func databaseDidCommit(_ db: Database) {}
+    /// A commit went through, so the check passed: closing may checkpoint again.
+    func databaseDidCommit(_ db: Database) {
+        try? SQLiteFile.checkpointOnClose(db, allowed: true)
+    }
     func databaseDidRollback(_ db: Database) {}
 }

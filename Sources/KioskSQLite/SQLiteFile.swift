@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import Foundation
 import GRDB
 import KioskSupport
@@ -63,6 +64,8 @@ package enum SQLiteFile {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in
+            // Until a commit shows the full check passed, closing leaves the -wal alone.
+            try checkpointOnClose(db, allowed: false)
             db.add(transactionObserver: gate, extent: .databaseLifetime)
             try prepare?(db)
         }
@@ -95,6 +98,20 @@ package enum SQLiteFile {
             try requireFullSync(pool)
             try restrictModes(path)
             return pool
+        }
+    }
+
+    /// Whether closing `db`, when it is the last connection, may copy the `-wal` into the
+    /// database file (SQLite's default) or must leave it as it is (`SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`).
+    ///
+    /// `query_only` does not stop that checkpoint: a connection that checked a damaged file,
+    /// or a writer whose commits the check refused, would otherwise write the -wal's frames
+    /// into it as it closed. So every connection opens with it off, and the writer turns it
+    /// back on after its first commit, which the full check let through.
+    static func checkpointOnClose(_ db: Database, allowed: Bool) throws {
+        let wanted: Int32 = allowed ? 0 : 1
+        guard kiosk_sqlite_no_checkpoint_on_close(db.sqliteConnection, wanted) == wanted else {
+            throw SQLiteOpenError(.unavailable, "SQLite refused SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE")
         }
     }
 
@@ -159,7 +176,10 @@ package enum SQLiteFile {
         }
         try checkHeader(at: path, name: name)
         var config = Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA query_only = 1")
+            try checkpointOnClose(db, allowed: false)
+        }
         config.busyMode = .timeout(10)
         try mappingErrors {
             let queue = try DatabaseQueue(path: path, configuration: config)

@@ -92,6 +92,40 @@ struct IntegrityCheckTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    @Test func aDamagedFileLeftHotKeepsBothItsFileAndItsWAL() throws {
+        // Given a damaged database (a row breaks a CHECK constraint) left hot, its last commit
+        // only in the -wal, as a power cut leaves it
+        let source = try database(with: 1)
+        let queue = try DatabaseQueue(path: source)
+        let path = folder.path("hot.sqlite")
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON; UPDATE application SET state = 'lost'")
+            _ = try db.checkpoint(.truncate)
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "UPDATE application SET updated_at = '2026-11-28 10:00:00.000'")
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            try FileManager.default.copyItem(atPath: source + suffix, toPath: path + suffix)
+        }
+        try queue.close()
+        let file = try Data(contentsOf: URL(fileURLWithPath: path))
+        let wal = try Data(contentsOf: URL(fileURLWithPath: path + "-wal"))
+        #expect(!wal.isEmpty)
+
+        // When the kiosk opens it, its write is refused, and it closes it
+        do {
+            let database = try AppDatabase.open(at: path)
+            #expect {
+                try database.applications.submit(
+                    AppDatabaseTests.draft, formSHA256: "x", center: "DEMO01", year: 2026, at: Date())
+            } throws: { ($0 as? StoreError)?.code == .damaged }
+        }
+
+        // Then closing did not checkpoint the -wal into the damaged file: both are as they were
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == file)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path + "-wal")) == wal)
+    }
+
     @Test func aFileCutShortIsRefusedAtOpenWithoutAScan() throws {
         // Given a database that lost its last pages (a copy cut short)
         let path = try database(with: 300)
