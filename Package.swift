@@ -143,10 +143,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The benchmark's baseline for sealing: the same batch written unsealed (bench/).
+        // Tools for bench/ and reliability/ kept out of `kiosk`: the same batch written unsealed (the
+        // sealing baseline), and seeding approved applications through the product's stores.
         .executableTarget(
             name: "kiosk-bench",
-            dependencies: ["KioskStore", "KioskOutbox", "KioskBatch", "KioskCrypto", "KioskSupport"],
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskReview", "KioskOutbox", "KioskBatch", "KioskCrypto", "KioskSupport",
+            ],
             swiftSettings: swiftSettings),
         // What every test target shares: temporary folders, running processes and stock tools,
         // pseudo-terminals, the built products, seeding through the store's API.

@@ -39,9 +39,18 @@ library KioskCore
 library KioskCrypto
 library KioskBatch
 library KioskTerminal
+library KioskReceipt
 
 harness line_reader -lKioskTerminal -lKioskCore -lKioskSupport -lidn2
 harness validators -lKioskCore -lKioskSupport -lidn2
 harness form_loader -lKioskCore -lKioskSupport -lidn2
 harness batch_archive -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto -lidn2
 harness batch_manifest -lKioskBatch -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto -lidn2
+harness receipt -lKioskReceipt -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto -lidn2
+# KioskApp and KioskHQ need the database and the server libraries, so these two harnesses
+# compile only the files they fuzz (pure code) into their own module, with the real sources.
+# shellcheck disable=SC2046
+harness config_decoder $(find Sources/KioskApp/Config -name '*.swift' | sort) Sources/KioskApp/Setup/SetupError.swift \
+    Fuzz/harnesses/support/DataFolder+Fuzz.swift -lKioskCore -lKioskSupport -lidn2
+harness intake Sources/KioskHQ/Intake/IntakeChecks.swift Sources/KioskHQ/Intake/IntakeError.swift \
+    -lKioskBatch -lKioskReceipt -lKioskCrypto -lKioskCore -lKioskSupport -lcrypto -lidn2

@@ -216,7 +216,7 @@ def bench_attend(ctx):
 
 def bench_batch(ctx):
     template = ctx.new_kiosk("batch-template")
-    insert_approved_in_bulk(template.database, "DEMO01", 1, ctx.records)
+    insert_approved_in_bulk(template.database, "DEMO01", 1, ctx.records, bench=ctx.binaries.bench)
     data = os.path.join(ctx.work, "batch")
     shutil.copytree(template.data, data)
     kiosk = Kiosk(ctx.binaries, data)
@@ -303,7 +303,7 @@ def bench_upload(ctx):
     template = ctx.new_kiosk("upload-template")
     # About 50 MB of records: padded answers, as a long free-text answer would be.
     count = 21_000
-    insert_approved_in_bulk(template.database, "DEMO01", 1, count, padding=2000)
+    insert_approved_in_bulk(template.database, "DEMO01", 1, count, padding=2000, bench=ctx.binaries.bench)
     code, out, err = template.run("batch", "create", "--limit", str(count))
     if code != 0:
         sys.exit(f"kiosk batch create for the upload benchmark failed: {err}")
@@ -362,7 +362,7 @@ def bench_hq(ctx):
         code_name = f"C{n:02d}"
         kiosk = ctx.new_kiosk(f"center-{n}")
         kiosk.set_config(center=code_name)
-        insert_approved_in_bulk(kiosk.database, code_name, 1, batches_each * per_batch)
+        insert_approved_in_bulk(kiosk.database, code_name, 1, batches_each * per_batch, bench=ctx.binaries.bench)
         for _ in range(batches_each):
             kiosk.run("batch", "create", "--limit", str(per_batch))
         tars[code_name] = [os.path.join(kiosk.data, "outbox", f"{code_name}-{s:08d}.tar")
@@ -423,7 +423,7 @@ def bench_hq(ctx):
 def bench_review(ctx):
     kiosk = ctx.new_kiosk("review")
     count = 200_000
-    insert_approved_in_bulk(kiosk.database, "DEMO01", 1, count)
+    insert_approved_in_bulk(kiosk.database, "DEMO01", 1, count, bench=ctx.binaries.bench)
     sqlite(kiosk.database, "UPDATE application SET state = 'submitted', submitted_at = "
                            "datetime('2026-01-01', '+' || (serial * 97 % 300000) || ' minutes') || '.000';")
     password = "correct-horse-battery-2026"

@@ -23,9 +23,11 @@ done
 if [ -z "${BIN:-}" ]; then
     swift build -c release --scratch-path .build-bench --product kiosk-hq >&2
     swift build -c release --scratch-path .build-bench --product kiosk >&2
+    swift build -c release --scratch-path .build-bench --product kiosk-bench >&2
     BIN=$(swift build -c release --scratch-path .build-bench --show-bin-path)
 fi
 KIOSK="$BIN/kiosk" HQ="$BIN/kiosk-hq" KIOSK_DIR="$PWD/Kiosk"
+export KIOSK_BENCH="$BIN/kiosk-bench"  # seeds approved applications through the product's stores
 work=$(mktemp -d /tmp/kiosk-bench.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -51,7 +53,7 @@ folder, center, count, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sy
 config = json.load(open(f"{folder}/config.json")); config["center"] = center
 json.dump(config, open(f"{folder}/config.json", "w"))
 sys.path.insert(0, "reliability")
-from kiosklib import insert_approved_in_bulk  # approved with their history and audit entries
+from kiosklib import insert_approved_in_bulk  # kiosk-bench seed: approved through the stores
 insert_approved_in_bulk(f"{folder}/kiosk.sqlite", center, 1, count,
                         answers={"surname": "Shevchenko", "notes": "x" * size})
 PY

@@ -270,7 +270,7 @@ class CrashCopy:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-SEED_STAFF = ("seeder", "seeding-password-1")
+SEED_STAFF = "seeder"
 _answers_template = {}
 
 
@@ -290,77 +290,50 @@ def _answers(kiosk):
     return dict(_answers_template["answers"])
 
 
+def seed(bench, data_dir, center, year, staff, answers, first_serial):
+    """`kiosk-bench seed`: each answers dict submitted and approved through the product's stores
+    (with the history event and the chained audit entry an approval in the console writes).
+    Fails unless the references it printed are those of serials first_serial, first_serial + 1, ..."""
+    if not os.access(bench, os.X_OK):
+        raise Failure(f"{bench} is not built: run `swift build --product kiosk-bench` (seeding uses it)")
+    lines = "".join(json.dumps(a, sort_keys=True, ensure_ascii=False) + "\n" for a in answers).encode()
+    done = subprocess.run([bench, "seed", data_dir, center, str(year), staff], input=lines, capture_output=True,
+                          env=environment(data_dir), timeout=1800)
+    printed = done.stdout.decode(errors="replace").split()
+    expected = [reference(center, year, serial) for serial in range(first_serial, first_serial + len(answers))]
+    if done.returncode != 0 or printed != expected:
+        raise Failure(f"kiosk-bench seed exited {done.returncode} with {len(printed)} of {len(expected)} expected "
+                      f"references (first {printed[:1]}, expected {expected[:1]}): "
+                      f"{done.stderr.decode(errors='replace').strip()[-500:]}")
+
+
 def insert_approved(kiosk, center, first_serial, count, year=2026):
-    """Stores `count` submitted applications with the sqlite3 CLI, then approves them through the
-    product: the review console driven over a pipe by a staff account, so each approval is in the
-    history and the audit chain (batch sealing refuses an approval the chain does not show).
+    """Stores `count` approved applications of `center` from serial `first_serial` on, through the
+    product (`kiosk-bench seed`: submitted and approved by a staff account through the stores, so
+    each approval is in the history and the audit chain, which batch sealing checks).
     Returns what was stored, {reference: answers}, to compare the sealed records with."""
-    rows = []
-    references = []
     inserted = {}
     for serial in range(first_serial, first_serial + count):
         answers = _answers(kiosk)
         # Unique and still a valid surname: the serial's digits as the letters a-j.
         answers["surname"] = "Surname-" + "".join(chr(ord("a") + int(d)) for d in str(serial))
         inserted[reference(center, year, serial)] = answers
-        encoded = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False).replace("'", "''")
-        references.append(reference(center, year, serial))
-        rows.append(f"('{references[-1]}','{center}',{year},{serial},'ua-contract',1,"
-                    f"'{'0' * 64}','2026-11-uk-1','en','submitted','{encoded}',"
-                    f"'2026-11-27 10:00:00.000','2026-11-27 10:00:00.000')")
-    for start in range(0, len(rows), 5000):
-        sql = ("BEGIN;\nINSERT INTO application (reference, center, year, serial, form_id, form_version, "
-               "form_sha256, consent_version, language, state, answers, submitted_at, updated_at) VALUES\n"
-               + ",\n".join(rows[start:start + 5000]) + ";\nCOMMIT;\n")
-        sqlite(kiosk.database, sql)
-    staff, password = SEED_STAFF
-    if sqlite(kiosk.database, f"SELECT COUNT(*) FROM staff WHERE id = '{staff}';") == "0":
-        code, out, err = kiosk.run("staff", "add", staff, "--name", "Reliability seeder", "--password-stdin",
-                                   input=(password + "\n").encode())
-        if code != 0:
-            raise Failure(f"kiosk staff add {staff} exited {code}: {err.strip()}")
-    script = f"{staff}\n{password}\n" + "".join(f"approve {ref}\n" for ref in references) + "quit\n"
-    code, out, err = kiosk.run("review", input=script.encode(), timeout=600)
-    approved = out.count(" approved; it goes to headquarters")
-    if code != 0 or approved != count:
-        raise Failure(f"kiosk review approved {approved} of {count} (exit {code}): "
-                      f"{out.strip()[-300:]!r} {err.strip()[-300:]!r}")
+    seed(kiosk.binaries.bench, kiosk.data, center, year, SEED_STAFF, list(inserted.values()), first_serial)
     return inserted
 
 
-def insert_approved_in_bulk(database, center, first_serial, count, year=2026, padding=0, answers=None):
-    """For benchmarks only: `count` approved applications written with the sqlite3 CLI together
-    with what the review console writes for an approval (the history event and the chained audit
-    entry, hashed as `kiosk-audit-v1`), because 100,000 approvals through the console take too
-    long. Batch sealing accepts them as it accepts the console's; the reliability suite seeds
-    through the product (`insert_approved`)."""
-    staff, at = "bench-seed", "2026-11-27 10:00:00.000"
-    previous = sqlite(database, "SELECT sha256 FROM audit_log ORDER BY id DESC LIMIT 1;") or "0" * 64
+def insert_approved_in_bulk(database, center, first_serial, count, year=2026, padding=0, answers=None, bench=None):
+    """For benchmarks: `count` approved applications in the kiosk database `database`, through
+    `kiosk-bench seed` as `insert_approved` (5,000 to a transaction, so 100,000 take seconds).
+    `bench` is the kiosk-bench program; by default $KIOSK_BENCH, else the one in .build."""
+    bench = bench or os.environ.get("KIOSK_BENCH") or Binaries.locate(None, prefer_release=True).bench
     pad = "x" * padding
-    rows, events, entries = [], [], []
+    bodies = []
     for serial in range(first_serial, first_serial + count):
         body = answers or {"surname": f"Surname{serial}", "given_name": "Taras", "rnokpp": "3652504575",
                            "phone": "+380671234567", "region": "kyiv-city", "consent": "yes"}
-        encoded = json.dumps({**body, **({"note": pad} if pad else {})}, sort_keys=True, separators=(",", ":"))
-        ref = reference(center, year, serial)
-        rows.append(f"('{ref}','{center}',{year},{serial},'ua-contract',1,'{'0' * 64}','2026-11-uk-1','en',"
-                    f"'approved','{encoded}','{at}','{at}')")
-        events.append(f"((SELECT id FROM application WHERE reference = '{ref}'),'{at}','{staff}','approve',"
-                      f"'submitted','approved')")
-        canonical = b"kiosk-audit-v1\n" + b"".join(
-            b"-," if field is None else f"{len(field.encode())}:".encode() + field.encode() + b","
-            for field in (previous, at, staff, "approve", ref, None))
-        digest = hashlib.sha256(canonical).hexdigest()
-        entries.append(f"('{at}','{staff}','approve','{ref}',NULL,'{previous}','{digest}')")
-        previous = digest
-    for start in range(0, len(rows), 5000):
-        sqlite(database, "BEGIN;\nINSERT INTO application (reference, center, year, serial, form_id, form_version, "
-                         "form_sha256, consent_version, language, state, answers, submitted_at, updated_at) VALUES\n"
-               + ",\n".join(rows[start:start + 5000]) + ";\n"
-               + "INSERT INTO review_event (application_id, at, staff_id, action, from_state, to_state) VALUES\n"
-               + ",\n".join(events[start:start + 5000]) + ";\n"
-               + "INSERT INTO audit_log (at, staff_id, action, reference, detail, previous_sha256, sha256) VALUES\n"
-               + ",\n".join(entries[start:start + 5000]) + ";\nCOMMIT;\n")
+        bodies.append({**body, **({"note": pad} if pad else {})})
+    seed(bench, os.path.dirname(os.path.abspath(database)), center, year, "bench-seed", bodies, first_serial)
 
 
 def file_digest(path):

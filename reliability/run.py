@@ -8,7 +8,7 @@ skipped, never silently passed; in CI (environment CI set) a skipped scenario fa
 
   python3 reliability/run.py            # the full run (200 attend kills, 100 batch and upload
                                         # kills, fuzzing 5 min per target); writes docs/RELIABILITY.md
-  python3 reliability/run.py --short    # the CI run: fewer kills, 20 s per fuzz target (~3 min)
+  python3 reliability/run.py --short    # the CI run: fewer kills, 8 s per fuzz target
 
 Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend,
 durable-hq and durable-seal (under strace: each reference and each 201 is written after the sync
@@ -47,7 +47,7 @@ SCENARIOS = {
     "upload-kill": (scenarios_kill.upload, 100, 12),
     "full-disk": (scenarios_disk.full_disk, 1, 1),
     "damaged-db": (scenarios_disk.damaged, 60, 30),
-    "fuzz": (scenarios_fuzz.fuzz, 300, 20),
+    "fuzz": (scenarios_fuzz.fuzz, 300, 8),
     "durable-attend": (scenarios_durable.attend, 5, 3),
     "durable-hq": (scenarios_durable.hq, 4, 2),
     "durable-seal": (scenarios_durable.seal, 4, 2),
@@ -112,7 +112,7 @@ def main():
     parser.add_argument("--bin", help="folder holding the built kiosk and kiosk-hq")
     parser.add_argument("--seed", type=int, default=None, help="random seed (printed; rerun with it to repeat)")
     parser.add_argument("--runs", type=int, help="override the number of kills / flips / fuzz seconds")
-    parser.add_argument("--fuzz-seconds", type=int, help="seconds per fuzz target (full 300, short 15)")
+    parser.add_argument("--fuzz-seconds", type=int, help="seconds per fuzz target (full 300, short 8)")
     parser.add_argument("--write-doc", action="store_true", help="write docs/RELIABILITY.md (default in a full run)")
     parser.add_argument("--json-result", help=argparse.SUPPRESS)  # where a scenario run beside the others reports
     parser.add_argument("--known-failure", action="append", default=[], choices=sorted(SCENARIOS), metavar="NAME",

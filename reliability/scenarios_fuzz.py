@@ -1,6 +1,9 @@
 """Coverage-guided fuzzing (libFuzzer, swiftc -sanitize=fuzzer,address) of the parsers that face
-untrusted input: the line reader, the validators and form flow, the form-definition loader, and
-the batch archive and manifest readers that kiosk-hq runs on every upload."""
+untrusted input: the line reader, the validators and form flow, the form-definition loader, the
+batch archive and manifest readers and the intake checks that kiosk-hq runs on every upload, the
+receipt parser that kiosk upload runs on headquarters' answers, and the config.json decoder.
+Each harness asserts a property (a round trip, or that nothing but the seed's signed bytes
+verifies), so a wrong answer fails the run as a crash does."""
 
 import os
 import re
@@ -17,6 +20,9 @@ TARGETS = {
     "form_loader": 65536,
     "batch_archive": 65536,
     "batch_manifest": 8192,
+    "receipt": 8192,
+    "config_decoder": 8192,
+    "intake": 65536,
 }
 STATS = re.compile(r"#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)")
 
@@ -63,14 +69,17 @@ def fuzz(ctx, seconds):
                               f"Fuzz/.build/fuzz-{target} reliability/artifacts/{target}/<file>\n{log[-2500:]}")
             if not ctx.short:
                 # Keep what the run found: merge the new inputs into the checked-in corpus, minimised.
-                subprocess.run([args[0], "-merge=1", f"-max_len={max_len}", corpus, found], capture_output=True,
-                               timeout=600)
+                merged = subprocess.run([args[0], "-merge=1", f"-max_len={max_len}", corpus, found],
+                                        capture_output=True, text=True, timeout=600)
+                if merged.returncode != 0:
+                    raise Failure(f"fuzz-{target} -merge=1 into Fuzz/corpus/{target} failed "
+                                  f"(exit {merged.returncode}):\n{merged.stderr[-1500:]}")
             cov, ft, corp = (stats[-1][1], stats[-1][2], stats[-1][3]) if stats else ("?", "?", "?")
             lines.append(f"{target}: {int(runs[0]) if runs else 0:,} inputs, coverage {cov} edges / {ft} features, "
                          f"corpus {corp}, peak RSS {rss[0] if rss else '?'} MB")
         return (f"{len(TARGETS)} libFuzzer harnesses (Fuzz/harnesses, built by Fuzz/build.sh with "
                 f"-sanitize=fuzzer,address) for {seconds} s each from the checked-in corpus; limits: 10 s per input, "
                 f"1 GiB RSS, 512 MiB per allocation",
-                "no crash, no hang, no sanitizer report, memory within the limits:\n" + "\n".join(lines))
+                "no property broken, no crash, no hang, no sanitizer report, memory within the limits:\n" + "\n".join(lines))
     finally:
         remove(work)

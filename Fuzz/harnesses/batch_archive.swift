@@ -2,10 +2,12 @@
 // (KioskBatch.BatchReader, then BatchVerifier), on hostile bytes.
 //
 // The input is written to a file and read as an archive with small limits, as kiosk-hq does
-// with a body on disk. It must be refused with a BatchError or accepted; if accepted, the
-// verifier runs against the key that signed the seed corpus and against the previous batch
-// decoded from the same bytes. Memory is bounded by the reader's limits (libFuzzer's
-// -rss_limit_mb and -malloc_limit_mb check it).
+// with a body on disk. It must be refused with a BatchError or accepted. What is accepted must
+// have a valid manifest, and the verifier must hold its property: with the key that signed the
+// seed corpus, an archive verifies only if its signed manifest is one of the seeds' (a mutation
+// may change padding, never what is signed), and no batch verifies as its own successor.
+// Memory is bounded by the reader's limits (libFuzzer's -rss_limit_mb and -malloc_limit_mb
+// check it).
 import Foundation
 import Glibc
 import KioskBatch
@@ -21,6 +23,13 @@ private let key: Ed25519PublicKey = {
         """
     do { return try Ed25519PublicKey(pemRepresentation: pem) } catch { fatalError("seed key: \(error)") }
 }()
+
+/// SHA-256 of the two manifests that key signed, in the seeds of Fuzz/corpus/batch_archive
+/// (the other seeds are damaged copies of them). Nothing else may verify.
+private let signedManifests: Set<String> = [
+    "0a75479a319914fe856f06067aed1ef52e4da7d3b7a473816d20e884c69f6815",
+    "1e3f4a793ddec45084a18083260921064484ef04e65d0efc48ed2932b8991a26",
+]
 
 private let path: String = {
     let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
@@ -51,8 +60,18 @@ public func fuzzBatchArchive(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     if contents.recordCount != contents.recordReferences.count {
         fatalError("read \(contents.recordCount) records but \(contents.recordReferences.count) references")
     }
-    _ = try? BatchVerifier.verify(contents, key: key, previous: nil)
-    _ = try? BatchVerifier.verify(contents, key: key, previous: contents)
-    _ = try? contents.manifest.validate()
+    do {
+        try contents.manifest.validate()
+    } catch {
+        fatalError("the reader accepted a manifest that validate refuses: \(error)")
+    }
+    if (try? BatchVerifier.verify(contents, key: key, previous: nil)) != nil,
+        !signedManifests.contains(contents.manifestSHA256)
+    {
+        fatalError("a mutated archive verifies: manifest \(contents.manifestSHA256) is not one the seed key signed")
+    }
+    if (try? BatchVerifier.verify(contents, key: key, previous: contents)) != nil {
+        fatalError("batch \(contents.manifest.sequence) verifies as the successor of itself")
+    }
     return 0
 }

@@ -34,22 +34,32 @@ extension ApplicationStore {
     ) throws -> StoredApplication {
         let answers = try Self.encodeAnswers(draft.answers)
         return try writer.write { db in
-            let last =
-                try StoredApplication
-                .filter(StoredApplication.Columns.center == center && StoredApplication.Columns.year == year)
-                .select(max(StoredApplication.Columns.serial), as: Int.self)
-                .fetchOne(db) ?? 0
-            guard last < 999_999 else { throw StoreError(.sequenceExhausted, "\(center) \(year)") }
-            let reference = ReferenceNumber(center: center, year: year, serial: last + 1)
-            var application = StoredApplication(
-                id: nil, reference: reference.description, center: center, year: year, serial: last + 1,
-                formID: draft.formID, formVersion: draft.formVersion, formSHA256: formSHA256,
-                consentVersion: draft.consentVersion, language: draft.language.rawValue, state: .submitted,
-                answersJSON: answers, submittedAt: date, updatedAt: date, batchSequence: nil, purgedAt: nil,
-                catalogVersion: catalogVersion)
-            try application.insert(db)
-            return application
+            try Self.submit(
+                draft, answers: answers, formSHA256: formSHA256, center: center, year: year, at: date,
+                catalogVersion: catalogVersion, in: db)
         }
+    }
+
+    /// `submit` inside a caller's transaction, with the answers already encoded.
+    static func submit(
+        _ draft: ApplicationDraft, answers: String, formSHA256: String, center: String, year: Int, at date: Date,
+        catalogVersion: Int, in db: Database
+    ) throws -> StoredApplication {
+        let last =
+            try StoredApplication
+            .filter(StoredApplication.Columns.center == center && StoredApplication.Columns.year == year)
+            .select(max(StoredApplication.Columns.serial), as: Int.self)
+            .fetchOne(db) ?? 0
+        guard last < 999_999 else { throw StoreError(.sequenceExhausted, "\(center) \(year)") }
+        let reference = ReferenceNumber(center: center, year: year, serial: last + 1)
+        var application = StoredApplication(
+            id: nil, reference: reference.description, center: center, year: year, serial: last + 1,
+            formID: draft.formID, formVersion: draft.formVersion, formSHA256: formSHA256,
+            consentVersion: draft.consentVersion, language: draft.language.rawValue, state: .submitted,
+            answersJSON: answers, submittedAt: date, updatedAt: date, batchSequence: nil, purgedAt: nil,
+            catalogVersion: catalogVersion)
+        try application.insert(db)
+        return application
     }
 }
 

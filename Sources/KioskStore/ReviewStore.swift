@@ -117,26 +117,31 @@ extension ReviewStore {
     /// Applies a decision, note or edit if the application is still as the caller saw it,
     /// with its history and audit entries, in one transaction.
     package func apply(_ change: ReviewChange, at date: Date, hasher: AuditHasher) throws -> ReviewOutcome {
-        try writer.writeRetryingWhenBusy { db in
-            guard
-                var application = try StoredApplication.filter(StoredApplication.Columns.reference == change.reference)
-                    .fetchOne(db), let id = application.id
-            else { return .notFound }
-            guard application.state == change.expectedState, application.answersJSON == change.expectedAnswersJSON
-            else { return .changedMeanwhile(application.state) }
-            application.state = change.newState
-            if let answers = change.newAnswersJSON { application.answersJSON = answers }
-            application.updatedAt = date
-            try application.update(db)
-            for draft in change.events {
-                var event = draft
-                event.applicationID = id
-                event.at = date
-                try event.insert(db)
-            }
-            try AuditStore.append(change.audit, at: date, hasher: hasher, in: db)
-            return .applied(application)
+        try writer.writeRetryingWhenBusy { db in try Self.apply(change, at: date, hasher: hasher, in: db) }
+    }
+
+    /// `apply` inside a caller's transaction.
+    static func apply(
+        _ change: ReviewChange, at date: Date, hasher: AuditHasher, in db: Database
+    ) throws -> ReviewOutcome {
+        guard
+            var application = try StoredApplication.filter(StoredApplication.Columns.reference == change.reference)
+                .fetchOne(db), let id = application.id
+        else { return .notFound }
+        guard application.state == change.expectedState, application.answersJSON == change.expectedAnswersJSON
+        else { return .changedMeanwhile(application.state) }
+        application.state = change.newState
+        if let answers = change.newAnswersJSON { application.answersJSON = answers }
+        application.updatedAt = date
+        try application.update(db)
+        for draft in change.events {
+            var event = draft
+            event.applicationID = id
+            event.at = date
+            try event.insert(db)
         }
+        try AuditStore.append(change.audit, at: date, hasher: hasher, in: db)
+        return .applied(application)
     }
 
     /// How a review change came out.

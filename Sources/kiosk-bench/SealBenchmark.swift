@@ -16,20 +16,12 @@ import Glibc
 /// synced with its folder before the commit, renamed after) but with the records in clear
 /// (`records.jsonl`) and the answers kept: the same batch unsealed, so the ratio of the two
 /// times is what sealing costs. It only ever runs on the benchmark's copies of a database.
-@main
-struct SealBenchmark {
-    static func main() throws {
-        let arguments = CommandLine.arguments.dropFirst()
-        guard arguments.count == 3, arguments.first == "unsealed-batch" else {
-            FileHandle.standardError.write(
-                Data("usage: kiosk-bench unsealed-batch DATA_DIR LIMIT   (a benchmark baseline; see bench/)\n".utf8))
-            exit(2)
-        }
-        let folder = URL(fileURLWithPath: String(arguments[arguments.startIndex + 1]))
-        guard let limit = Int(arguments[arguments.startIndex + 2]), limit > 0 else {
-            FileHandle.standardError.write(Data("LIMIT must be a positive number\n".utf8))
-            exit(2)
-        }
+enum SealBenchmark {
+    /// `DATA_DIR LIMIT`.
+    static func run(_ arguments: [String]) throws {
+        guard arguments.count == 2 else { BenchCommand.usage() }
+        let folder = URL(fileURLWithPath: arguments[0])
+        guard let limit = Int(arguments[1]), limit > 0 else { BenchCommand.fail("LIMIT must be a positive number") }
         let database = try AppDatabase.open(at: folder.appendingPathComponent("kiosk.sqlite").path)
         let key = try CenterKey(folder: folder.appendingPathComponent("keys")).load()
         let outbox = folder.appendingPathComponent("outbox")

@@ -87,18 +87,15 @@ struct AttendServiceTests {
         let output = ScreenRecorder()
         let clock = TestClock(now: Date(timeIntervalSince1970: 1_798_000_000))
 
-        // When the service runs until the input ends
-        let started = ContinuousClock.now
+        // When the service runs until the input ends (the timeout is scripted: nothing waits)
         var attend = try service(input, output, clock, once: false)
         try attend.run()
 
-        // Then nothing is stored, the screen was cleared again after the timeout, and the
-        // test did not wait for the 120 s idle timeout
+        // Then nothing is stored, and the screen was cleared again after the timeout
         let database = try context.folder.openDatabase()
         #expect(try database.applications.countsByState().values.reduce(0, +) == 0)
         #expect(output.clears >= 2)
         #expect(!output.text.contains("DEMO01-2026-"))
-        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }
 

@@ -68,8 +68,11 @@ struct AuditCommandTests {
         #expect(try fixture.run(["audit", "list", "--since", "yesterday"]).status != 0)
     }
 
+    /// Today in the kiosk's time zone (the fixture pins it), not in this test process's.
     static func today() -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = KioskFixture.timeZone
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 }

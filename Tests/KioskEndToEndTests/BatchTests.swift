@@ -161,8 +161,9 @@ struct BatchTests {
                 .path
             let verify = try fixture.run(["batch", "verify", file] + (previous.map { ["--previous", $0] } ?? []))
             #expect(verify.status == 0, "\(verify.error)")
-            references += try sealing.openWithPyHPKE(file).compactMap { line in
-                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["reference"] as? String
+            references += try sealing.openWithPyHPKE(file).map { line in
+                let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return try #require(record?["reference"] as? String, "a record without a reference in \(file)")
             }
             previous = file
         }

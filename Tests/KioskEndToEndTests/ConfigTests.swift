@@ -211,13 +211,21 @@ struct ConfigTests {
     }
 
     @Test func theExampleConfigurationDecodesAndOnlyLacksTheHeadquartersFiles() throws {
+        // Given the example with its /etc/kiosk/ files moved to a folder that does not exist, so
+        // that an installed kiosk's /etc/kiosk on this machine changes nothing
         let fixture = try KioskFixture()
-        let example = KioskFixture.kioskDir.appendingPathComponent("config.example.json")
+        let example = try String(
+            contentsOf: KioskFixture.kioskDir.appendingPathComponent("config.example.json"), encoding: .utf8)
+        #expect(example.contains(#""/etc/kiosk/hq-ca.pem""#))
+        let absent = fixture.dataDir.appendingPathComponent("no-etc-kiosk").path
+        let copy = fixture.dataDir.appendingPathComponent("config.example.json")
+        try example.replacingOccurrences(of: "/etc/kiosk/", with: absent + "/").write(
+            to: copy, atomically: true, encoding: .utf8)
 
-        let check = try fixture.run(["config", "check", "--config", example.path])
+        let check = try fixture.run(["config", "check", "--config", copy.path])
 
         // Strict decoding passed: the first problem is the CA file an installed kiosk gets from headquarters.
         #expect(check.status == 1)
-        #expect(check.error.contains(#"key "hq_ca": cannot read /etc/kiosk/hq-ca.pem"#))
+        #expect(check.error.contains(#"key "hq_ca": cannot read \#(absent)/hq-ca.pem"#))
     }
 }

@@ -179,19 +179,26 @@ struct ReviewTerminalTests {
     }
 
     @Test func anIdleSessionEndsAndClearsTheScreen() throws {
-        // Given a session with a 2-second idle timeout (production: 5 minutes)
+        // Given a session with the production idle timeout (5 minutes) on a clock the test moves
+        // (a file of Unix seconds): logging in and showing an application take no time on it,
+        // however loaded the machine is
         let fixture = try KioskFixture()
         let reference = try #require(try fixture.submitApplications().first)
         try fixture.addStaff(
             "olena", name: "Olena Ivanenko", role: "supervisor", password: KioskFixture.supervisorPassword)
-        let terminal = try fixture.reviewTerminal(options: ["--idle-timeout", "2"])
+        let clock = fixture.dataDir.appendingPathComponent("clock")
+        let start = Int(Date().timeIntervalSince1970)
+        try "\(start)".write(to: clock, atomically: true, encoding: .utf8)
+        let terminal = try fixture.reviewTerminal(options: ["--clock-file", clock.path])
         try fixture.command(terminal, "show \(reference)")
 
-        // When nobody types
+        // When nobody types and five minutes and a second pass
+        try "\(start + 301)".write(to: clock, atomically: true, encoding: .utf8)
+
         // Then the session ends by itself, the screen is cleared, and the login prompt returns
-        let ended = try terminal.expect("Staff ID: ", timeout: .seconds(15))
+        let ended = try terminal.expect("Staff ID: ", timeout: .seconds(20))
         #expect(ended.contains("\u{1B}[H\u{1B}[2J\u{1B}[3J"))
-        #expect(ended.contains("The session ended after 2 seconds without input."))
+        #expect(ended.contains("The session ended after 5 minutes without input."))
         #expect(try fixture.sqlite("SELECT detail FROM audit_log WHERE action = 'logout'") == "idle")
         terminal.sendEOF()
         #expect(try terminal.waitForExit() == 0)

@@ -14,7 +14,7 @@ struct TemporaryFolder {
     }
 
     /// The names in `folder`, sorted.
-    func names(in folder: URL? = nil) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: (folder ?? url).path)) ?? []).sorted()
+    func names(in folder: URL? = nil) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: (folder ?? url).path).sorted()
     }
 }

@@ -51,9 +51,9 @@ struct UploaderTests {
                 .verified(with: world.receiptKey.publicKey)
             #expect(receipt.sequence == sequence)
         }
-        #expect(world.files(in: world.outboxFolder).isEmpty)
+        #expect(try world.files(in: world.outboxFolder).isEmpty)
         #expect(
-            world.files(in: world.sentURL) == ["DEMO01-00000001.tar", "DEMO01-00000002.tar", "DEMO01-00000003.tar"])
+            try world.files(in: world.sentURL) == ["DEMO01-00000001.tar", "DEMO01-00000002.tar", "DEMO01-00000003.tar"])
         let summary = try world.database.delivery.summary()
         #expect(summary.outboxBatches == 0)
         #expect(summary.lastSuccessAt != nil)
@@ -83,7 +83,7 @@ struct UploaderTests {
         try queue.close()
         #expect(rows.count == 3)
         #expect(rows.allSatisfy { $0["state"] == "delivered" && $0["batch_sequence"] == 1 && $0["purged_at"] != nil })
-        #expect(world.files(in: world.sentURL).isEmpty)
+        #expect(try world.files(in: world.sentURL).isEmpty)
         let wal = try FileManager.default.attributesOfItem(atPath: world.databasePath + "-wal")[.size] as? Int
         #expect(wal == 0)
     }
@@ -98,7 +98,7 @@ struct UploaderTests {
         }
         #expect(report.exitCode == 0)
         #expect(try world.kioskState().withAnswers == 0)
-        #expect(world.files(in: world.sentURL).isEmpty)
+        #expect(try world.files(in: world.sentURL).isEmpty)
     }
 
     @Test func headquartersDownThenUpDeliversEveryApplicationExactlyOnce() async throws {
@@ -143,7 +143,7 @@ struct UploaderTests {
         #expect(report.failure?.message.contains("500") == true)
         #expect(attempts.value == 3)
         #expect(try world.kioskState().states == ["batched": 1])
-        #expect(world.files(in: world.outboxFolder) == ["DEMO01-00000001.tar"])
+        #expect(try world.files(in: world.outboxFolder) == ["DEMO01-00000001.tar"])
     }
 
     @Test func aSlowHeadquartersTimesOut() async throws {
@@ -199,7 +199,7 @@ struct UploaderTests {
         #expect(report.failure?.message.contains("pinned headquarters key") == true)
         #expect(try world.kioskState().states == ["batched": 2])
         #expect(try world.kioskState().withAnswers == 2)
-        #expect(world.files(in: world.outboxFolder) == ["DEMO01-00000001.tar"])
+        #expect(try world.files(in: world.outboxFolder) == ["DEMO01-00000001.tar"])
         #expect(try world.database.delivery.receipt(sequence: 1) == nil)
     }
 
@@ -357,7 +357,13 @@ struct UploaderTests {
                 continuation.resume(returning: code)
             }.start()
         }
-        return (Int(String(decoding: code, as: UTF8.self)) ?? -1, [UInt8]((try? Data(contentsOf: output)) ?? Data()))
+        // curl's own failure (no connection, TLS) is the test's failure, not a status of -1.
+        guard process.terminationStatus == 0, let status = Int(String(decoding: code, as: UTF8.self)) else {
+            throw CurlFailure(status: process.terminationStatus, output: String(decoding: code, as: UTF8.self))
+        }
+        // curl writes no file for an empty body.
+        let body = FileManager.default.fileExists(atPath: output.path) ? try Data(contentsOf: output) : Data()
+        return (status, [UInt8](body))
     }
 }
 
@@ -366,4 +372,12 @@ final class Counter: Sendable {
     private let count = Mutex(0)
     var value: Int { count.withLock { $0 } }
     func increment() { count.withLock { $0 += 1 } }
+}
+
+/// `curl` did not complete the request.
+struct CurlFailure: Error, CustomStringConvertible {
+    let status: Int32
+    let output: String
+
+    var description: String { "curl exited \(status) (printed \(output.debugDescription))" }
 }

@@ -11,14 +11,18 @@ package struct ReviewLoop {
     let console: ReviewConsole
     /// Lines for staff shown before the console starts (an expired or refused unit catalog).
     let notices: [String]
+    /// At most this long between two looks at the console's clock while waiting for a line; nil
+    /// waits the whole time to the deadline. Only a clock that jumps (a test's) needs it.
+    let pollInterval: Duration?
 
     private let reader = LineReader(fileDescriptor: STDIN_FILENO, maxLineBytes: 1024)
     private let writer = TerminalWriter(fileDescriptor: STDOUT_FILENO)
     private let isTerminal = TerminalControl.isTerminal(STDIN_FILENO)
 
-    package init(console: ReviewConsole, notices: [String] = []) {
+    package init(console: ReviewConsole, notices: [String] = [], pollInterval: Duration? = nil) {
         self.console = console
         self.notices = notices
+        self.pollInterval = pollInterval
     }
 
     /// What staff must know about the unit catalog applicants are offered, or nothing when it is current.
@@ -79,8 +83,17 @@ package struct ReviewLoop {
         if let prompt = reply.prompt { try writer.write(prompt) }
     }
 
+    /// The next line, or `.timeout` once the console's deadline has passed by the console's clock.
     private func read() -> LineEvent {
-        reader.readLine(timeout: console.deadline.map { Duration.seconds(max(0, $0.timeIntervalSinceNow)) })
+        while true {
+            guard let deadline = console.deadline else { return reader.readLine(timeout: nil) }
+            var wait = Duration.seconds(max(0, deadline.timeIntervalSince(console.clock.now)))
+            if let pollInterval { wait = min(wait, pollInterval) }
+            let event = reader.readLine(timeout: wait)
+            // Woken before the deadline (a poll): wait on, printing nothing.
+            if event == .timeout, console.clock.now < deadline { continue }
+            return event
+        }
     }
 }
 

@@ -113,27 +113,9 @@ public final class Intake: Sendable {
                 expectedSequence: expected)
         }
 
-        try checkSealed(signedManifest, center: center.code, sequence: sequence)
+        try IntakeChecks.checkSealed(
+            signedManifest, center: center.code, sequence: sequence, sealingFingerprints: sealingFingerprints)
 
-        let contents: BatchContents
-        do {
-            contents = try BatchReader.read(path: body.path, limits: readerLimits)
-        } catch {
-            throw Self.refusal(error, center: center.code, sequence: sequence)
-        }
-        let manifest = contents.manifest
-        guard manifest.center == center.code else {
-            throw IntakeError(
-                .unverifiable,
-                "the batch was uploaded for center \(center.code) but its manifest names \(manifest.center)")
-        }
-        guard manifest.sequence == sequence else {
-            throw IntakeError(
-                .wrongSequence,
-                "the batch uploaded as \(center.code) batch \(sequence) is batch \(manifest.sequence) (an old batch replayed?); "
-                    + "headquarters expects batch \(expected)",
-                expectedSequence: expected)
-        }
         let previous: BatchContents?
         do {
             previous = try last.map {
@@ -144,14 +126,16 @@ public final class Intake: Sendable {
         } catch {
             throw IntakeError(.storage, "the stored last manifest of \(center.code) cannot be read: \(error)")
         }
-        do {
-            try BatchVerifier.verify(contents, key: key, previous: previous)
+        let contents: BatchContents
+        do throws(IntakeError) {
+            contents = try IntakeChecks.examine(
+                path: body.path, key: key, center: center.code, sequence: sequence, expected: expected,
+                previous: previous, limits: readerLimits)
         } catch {
-            let refusal = Self.refusal(error, center: center.code, sequence: sequence)
-            if refusal.code == .brokenChain {
-                log.critical("ALARM: \(refusal.message)")
+            if error.code == .brokenChain {
+                log.critical("ALARM: \(error.message)")
             }
-            throw refusal
+            throw error
         }
 
         let outcome = try store(body, contents: contents, center: center.code, now: now, log: log)
@@ -165,53 +149,15 @@ public final class Intake: Sendable {
     private func authenticate(
         _ body: ReceivedBody, center: CenterRecord, sequence: Int
     ) throws(IntakeError) -> (key: Ed25519PublicKey, manifest: [UInt8]) {
-        let signed: (manifest: [UInt8], signature: [UInt8])
-        do {
-            signed = try BatchReader.signedManifest(path: body.path, limits: readerLimits)
-        } catch {
-            throw Self.refusal(error, center: center.code, sequence: sequence)
-        }
         let key: Ed25519PublicKey
         do {
             key = try Ed25519PublicKey(pemRepresentation: center.publicKeyPEM)
         } catch {
             throw IntakeError(.storage, "the stored key of \(center.code) cannot be read: \(error)")
         }
-        guard key.isValidSignature(signed.signature, for: signed.manifest) else {
-            throw IntakeError(
-                .unverifiable,
-                "\(center.code) batch \(sequence) refused: manifest.sig does not verify with the key registered "
-                    + "for \(center.code) (\(key.fingerprint))")
-        }
-        return (key, signed.manifest)
-    }
-
-    /// Refuses, before the records are read, a batch with its records in clear and one sealed to
-    /// a key headquarters does not have: nothing could ever open it, so taking it (and giving a
-    /// receipt, after which the kiosk deletes the applications) would lose them.
-    private func checkSealed(_ manifestBytes: [UInt8], center: String, sequence: Int) throws(IntakeError) {
-        let manifest: BatchManifest
-        do {
-            manifest = try BatchManifest.decode(manifestBytes)
-        } catch {
-            throw Self.refusal(error, center: center, sequence: sequence)
-        }
-        guard manifest.isSealed, let fingerprint = manifest.sealingKeyFingerprint else {
-            throw IntakeError(
-                .unverifiable,
-                "\(center) batch \(sequence) refused: it is a \(manifest.format) batch, with the records in clear; "
-                    + "headquarters takes only \(BatchManifest.sealedFormat) batches, the records sealed to its "
-                    + "sealing key (`kiosk-hq keys show`). Update the kiosk and give it that key")
-        }
-        guard sealingFingerprints.contains(fingerprint) else {
-            let retired = sealingFingerprints.dropFirst()
-            throw IntakeError(
-                .unverifiable,
-                "\(center) batch \(sequence) refused: its records are sealed to key \(fingerprint), which is not a "
-                    + "sealing key of headquarters (current \(sealingFingerprints.first ?? "none")"
-                    + (retired.isEmpty ? "" : "; retired \(retired.joined(separator: ", "))")
-                    + "). Give the center headquarters' sealing key from `kiosk-hq keys show`")
-        }
+        let manifest = try IntakeChecks.authenticate(
+            path: body.path, key: key, center: center.code, sequence: sequence, limits: readerLimits)
+        return (key, manifest)
     }
 
     /// The refusal of other bytes, signed by the center, for a sequence already accepted: the
@@ -301,22 +247,6 @@ public final class Intake: Sendable {
             return try body()
         } catch {
             throw IntakeError(.storage, "cannot read the batch table: \(error)")
-        }
-    }
-
-    /// Maps a reader or verifier error to the refusal headquarters answers with.
-    static func refusal(_ error: any Error, center: String, sequence: Int) -> IntakeError {
-        guard let error = error as? BatchError else {
-            return IntakeError(.storage, "cannot read the received batch: \(error)")
-        }
-        let what = "\(center) batch \(sequence) refused: \(error.message)"
-        switch error.code {
-        case .malformedArchive, .malformedManifest: return IntakeError(.malformed, what)
-        case .tooLarge: return IntakeError(.tooLarge, what)
-        case .badSignature, .wrongKey, .digestMismatch, .countMismatch, .referencesMismatch, .cannotOpen:
-            return IntakeError(.unverifiable, what)
-        case .brokenChain: return IntakeError(.brokenChain, what)
-        case .io: return IntakeError(.storage, "cannot read the received batch: \(error.message)")
         }
     }
 }

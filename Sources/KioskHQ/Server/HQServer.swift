@@ -220,11 +220,7 @@ public struct HQServer: Sendable {
     private static func checkRequestLine(
         _ request: Request, context: IntakeRequestContext, intake: Intake
     ) throws(IntakeError) -> (CenterRecord, Int) {
-        guard let text = context.parameters.get("sequence"), text.utf8.count <= 12, let sequence = Int(text),
-            sequence >= 1
-        else {
-            throw IntakeError(.malformed, "the sequence in the path is not a batch number (1, 2, 3 ...)")
-        }
+        let sequence = try IntakeChecks.sequence(inPath: context.parameters.get("sequence"))
         let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
         if let type = request.headers[.contentType]?.lowercased(),
             !type.hasPrefix(IntakeProtocol.batchContentType), !type.hasPrefix("application/octet-stream")

@@ -24,7 +24,7 @@ package final class ReviewConsole {
 
     let database: AppDatabase
     let forms: ReviewForms
-    let clock: any ReviewClock
+    package let clock: any ReviewClock
     let settings: Settings
     let uploader: UploadLauncher?
     let authenticator: Authenticator

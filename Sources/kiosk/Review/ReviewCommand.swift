@@ -34,6 +34,13 @@ struct ReviewCommand: AsyncParsableCommand {
     @Option(name: .customLong("session-lifetime"), help: .private)
     var sessionLifetime: Int?
 
+    #if DEBUG
+    // For the end-to-end tests of the idle timeout, in debug builds only: the console's clock
+    // read from a file of Unix seconds, which the test rewrites to move time on.
+    @Option(name: .customLong("clock-file"), help: .private)
+    var clockFile: String?
+    #endif
+
     func validate() throws {
         if let loginDelayMilliseconds, !(0...1000).contains(loginDelayMilliseconds) {
             throw ValidationError("--login-delay-ms must be between 0 and 1000")
@@ -60,10 +67,22 @@ struct ReviewCommand: AsyncParsableCommand {
         if let loginDelayMilliseconds { settings.policy.baseDelay = .milliseconds(loginDelayMilliseconds) }
         if let idleTimeout { settings.policy.idleTimeout = .seconds(idleTimeout) }
         if let sessionLifetime { settings.policy.sessionLifetime = .seconds(sessionLifetime) }
+        let (clock, pollInterval) = consoleClock()
         let console = ReviewConsole(
-            database: try context.folder.openDatabase(), forms: forms, settings: settings,
+            database: try context.folder.openDatabase(), forms: forms, clock: clock, settings: settings,
             uploader: uploader(context))
-        try ReviewLoop(console: console, notices: ReviewLoop.catalogNotices(CatalogStatusReport(context))).run()
+        try ReviewLoop(
+            console: console, notices: ReviewLoop.catalogNotices(CatalogStatusReport(context)),
+            pollInterval: pollInterval
+        ).run()
+    }
+
+    /// The system clock, or in a debug build the test's `--clock-file` (looked at every 100 ms).
+    private func consoleClock() -> (any ReviewClock, Duration?) {
+        #if DEBUG
+        if let clockFile { return (FileClock(url: URL(fileURLWithPath: clockFile)), .milliseconds(100)) }
+        #endif
+        return (SystemClock(), nil)
     }
 
     /// `kiosk upload` of this same executable, on the same data folder; with

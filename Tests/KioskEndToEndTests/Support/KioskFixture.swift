@@ -6,6 +6,10 @@ import KioskTestSupport
 /// (`sqlite3`, `sha256sum`) to check what it wrote.
 final class KioskFixture {
     let dataDir: URL
+    /// The local time zone of every `kiosk` the fixture runs: days the tests compute ("today")
+    /// are this zone's days, as the kiosk's are.
+    static let timeZone = TimeZone(identifier: "UTC")!
+
     /// The repository's Kiosk/ folder: the real forms, strings and unit catalog.
     static let kioskDir = Repository.kioskFolder
     static let kiosk = Products.executable(named: "kiosk")
@@ -23,10 +27,12 @@ final class KioskFixture {
     /// else the demo folder's own demo key.
     var sealing: TestSealingKey?
 
-    /// A minimal environment: no inherited KIOSK_* variables, a UTF-8 locale.
+    /// A minimal environment: no inherited KIOSK_* variables, a UTF-8 locale, and the kiosk's
+    /// local time zone pinned to `timeZone`, whatever this machine's and this test's zone are.
     var environment: [String: String] {
         var environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm", "HOME": dataDir.path,
+            "TZ": Self.timeZone.identifier,
         ]
         if let sealing { environment["KIOSK_HQ_SEALING_KEY"] = sealing.publicKeyPath }
         return environment

@@ -78,7 +78,10 @@ final class HQFixture: Sendable {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? -1
             )
         }
-        let incoming = (try? FileManager.default.contentsOfDirectory(atPath: folder.incomingURL.path)) ?? []
+        // A folder not made yet holds nothing; one that cannot be read fails the test.
+        let incoming =
+            FileManager.default.fileExists(atPath: folder.incomingURL.path)
+            ? try FileManager.default.contentsOfDirectory(atPath: folder.incomingURL.path) : []
         let files =
             (FileManager.default.enumerator(atPath: folder.batchesURL.path)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".tar") }.sorted()

@@ -103,9 +103,10 @@ final class UploadWorld: Sendable {
         }
     }
 
-    func files(in folder: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }
-            .sorted()
+    /// The visible files in `folder`; none when it was not made yet, and an error when it cannot be read.
+    func files(in folder: URL) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
     }
 
     /// Upload settings for headquarters on `port`, trusting `ca` (the test CA by default), with
