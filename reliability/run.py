@@ -36,6 +36,7 @@ import scenarios_durable  # noqa: E402
 import scenarios_fuzz  # noqa: E402
 import scenarios_hostile  # noqa: E402
 import scenarios_kill  # noqa: E402
+import scenarios_power  # noqa: E402
 
 # name: (function, runs in the full suite, runs in --short)
 SCENARIOS = {
@@ -49,6 +50,7 @@ SCENARIOS = {
     "durable-hq": (scenarios_durable.hq, 4, 2),
     "durable-seal": (scenarios_durable.seal, 4, 2),
     "hostile-hq": (scenarios_hostile.hostile, 3, 1),
+    "power-fs": (scenarios_power.selftest, 10, 3),
 }
 
 

@@ -1,0 +1,289 @@
+"""Power cuts on a FUSE filesystem of our own (reliability/powerfs.py): what a disk would lose.
+
+A kill -9 keeps the page cache: everything written survives. A power cut keeps only what was
+synced. powerfs passes every write through to a backing folder but journals everything since
+the file's (or, for names, the folder's) last fsync, and a cut undoes all of it; the programs are
+SIGKILLed at the same moment. After each cut the backing folder is what the disk would hold: the
+checks read copies of it (CrashCopy), then the folder is mounted again and the product is the
+first to open its databases.
+
+SQLite's WAL index (`-shm`, mmap MAP_SHARED) works on powerfs (the mount is not direct_io; the
+page cache is shared between processes), which the power-fs self-test checks with two sqlite3
+processes: no locking_mode=EXCLUSIVE is needed, and none is used.
+"""
+
+import errno
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+from kiosklib import (VENV_PYTHON, CrashCopy, Failure, HQ, Kiosk, Process, Skip, clear_text_in, environment,
+                      insert_approved, kiosk_with_hq, open_records, remove, scratch, sqlite)
+from scenarios_kill import (CONFIRM, REVIEW, _attend_stored, _batch_state, _compare_batch_files, _compare_receipts,
+                            _hq_receipts, _letters, _receipts, _script, _start_attend, _typed, _upload_invariants,
+                            _verify_chain)
+
+POWERFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "powerfs.py")
+ACCEPTED = re.compile(rb"accepted (\S+) batch (\d+):")
+# Set by `--lose-synced` runs of the checks themselves (POWERFS_LOSE_SYNCED=1): a broken disk
+# that loses synced writes too, on which the scenarios must fail.
+LOSE_SYNCED = os.environ.get("POWERFS_LOSE_SYNCED") == "1"
+
+
+def _python():
+    for python in (VENV_PYTHON, shutil.which("python3")):
+        if python and os.path.exists(python) and subprocess.run(
+                [python, "-c", "import fuse"], capture_output=True).returncode == 0:
+            return python
+    raise Skip("no Python with fusepy (python3 -m pip install -r Tests/Conformance/requirements.txt; "
+               "Debian's libfuse2 and fuse3)")
+
+
+class PowerMount:
+    """A powerfs mount over `backing`; `cut()` is a power cut, `unmount()` a clean shutdown."""
+
+    def __init__(self, backing, mount, lose_synced=None):
+        self.backing, self.mount = backing, mount
+        self.lose_synced = LOSE_SYNCED if lose_synced is None else lose_synced
+        self.process = None
+        os.makedirs(backing, exist_ok=True)
+        os.makedirs(mount, exist_ok=True)
+
+    def up(self):
+        if not os.path.exists("/dev/fuse"):
+            raise Skip("/dev/fuse does not exist (FUSE is not available on this machine)")
+        args = [_python(), POWERFS, self.backing, self.mount] + (["--lose-synced"] if self.lose_synced else [])
+        self.process = Process(args, environment(os.path.dirname(self.backing)))
+        try:
+            self.process.expect(rb"mounted\n", timeout=20)
+        except Failure:
+            self.process.kill()
+            self.process.wait(5)
+            raise Skip(f"powerfs could not mount {self.mount}: {self.process.err[-400:].decode(errors='replace')}")
+        deadline = time.monotonic() + 10
+        while not os.path.ismount(self.mount):
+            if time.monotonic() > deadline:
+                raise Failure(f"powerfs said mounted but {self.mount} is not a mount point")
+            time.sleep(0.01)
+        return self
+
+    def freeze(self):
+        """The power is gone: every further operation on the mount fails with EIO."""
+        self.process.send(b"freeze\n")
+        self.process.expect(rb"frozen\n", timeout=30)
+
+    def cut(self):
+        """Undoes everything unsynced and unmounts; returns what powerfs undid."""
+        self.process.send(b"cut\n")
+        line = self.process.expect(rb"\{[^\n]*\}\n", timeout=60)
+        report = json.loads(line.group(0))
+        if report["failed"]:
+            raise Failure(f"powerfs could not undo some unsynced changes: {report['failed'][:5]}")
+        self._unmount()
+        return report
+
+    def unmount(self):
+        """A clean shutdown: whatever was written stays."""
+        if self.process:
+            self._unmount()
+
+    def _unmount(self):
+        for command in (["umount", self.mount], ["fusermount", "-u", self.mount], ["fusermount3", "-u", self.mount],
+                        ["umount", "-l", self.mount]):
+            if shutil.which(command[0]) and subprocess.run(command, capture_output=True).returncode == 0:
+                break
+        code = self.process.wait(30)
+        process, self.process = self.process, None
+        if os.path.ismount(self.mount):
+            raise Failure(f"{self.mount} is still mounted after umount (powerfs exit {code}): "
+                          f"{process.err[-400:].decode(errors='replace')!r}")
+
+
+def _kill(*pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _count(counts, key):
+    counts[key] = counts.get(key, 0) + 1
+
+
+def _described(counts):
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items(), key=lambda item: -item[1]))
+
+
+# -- power-fs: the filesystem's own model, checked --------------------------------------------------
+
+def selftest(ctx, runs):
+    """powerfs itself: after a cut, exactly the synced state survives.
+
+    Each run writes files on a powerfs mount with plain system calls: one written and fsynced in
+    a synced folder, one fsynced but whose new name's folder was not, one overwritten in place
+    after its sync, one truncated after its sync, one renamed over a synced file without a folder
+    sync, one unlinked (and still open) without a folder sync, one extended by an unsynced
+    write; then cuts, and checks every file byte for byte against the synced state. A second
+    mount checks that SQLite's WAL shared memory works across two sqlite3 processes, and that an
+    unsynced commit (synchronous=OFF) is gone after a cut while a synced one (FULL) is kept.
+    With --lose-synced (the broken disk) the synced files must be lost, or the self-test fails.
+    """
+    work = scratch("power-fs")
+    try:
+        for run in range(runs):
+            _selftest_files(ctx, work, run)
+        wal = _selftest_sqlite(work)
+        return (f"{runs} cuts of a powerfs mount after fsynced and unsynced writes, truncates, creates, renames "
+                f"(over a file) and unlinks (of an open file), with and without folder syncs; two sqlite3 "
+                f"processes on one WAL database",
+                f"after every cut exactly the synced state was there, byte for byte: unsynced writes, truncates "
+                f"and sizes undone, a synced file whose folder was not synced gone, an unsynced rename and unlink "
+                f"undone; {wal}")
+    finally:
+        remove(work)
+
+
+def _selftest_files(ctx, work, run):
+    backing, mount = os.path.join(work, f"disk{run}"), os.path.join(work, f"mnt{run}")
+    fs = PowerMount(backing, mount).up()
+    rnd = ctx.random
+    expected = {}  # name under backing -> bytes, or None for absent
+    try:
+        def path(name):
+            return os.path.join(mount, name)
+
+        def sync_dir(name=""):
+            fd = os.open(path(name), os.O_RDONLY | os.O_DIRECTORY)
+            os.fsync(fd)
+            os.close(fd)
+
+        def write(name, data, sync, offset=None, flags=os.O_WRONLY | os.O_CREAT):
+            fd = os.open(path(name), flags, 0o644)
+            os.pwrite(fd, data, offset or 0) if offset is not None else os.write(fd, data)
+            if sync:
+                (os.fdatasync if rnd.random() < 0.5 else os.fsync)(fd)
+            os.close(fd)
+
+        blob = lambda n: bytes(rnd.randrange(256) for _ in range(n))  # noqa: E731
+        os.mkdir(path("sub"))
+        sync_dir()
+        a, b, c, d, e = blob(5000), blob(3000), blob(7000), blob(100), blob(9000)
+        write("sub/synced", a, True)
+        sync_dir("sub")
+        expected["sub/synced"] = a
+        write("sub/no-dir-sync", b, True)  # the file is synced, its name is not
+        expected["sub/no-dir-sync"] = None
+        write("overwritten", c, True)
+        sync_dir()
+        write("overwritten", blob(2000), False, offset=rnd.randrange(6000))  # unsynced, in place and past the end
+        expected["overwritten"] = c
+        write("truncated", e, True)
+        sync_dir()
+        os.truncate(path("truncated"), rnd.randrange(9000))
+        expected["truncated"] = e
+        write("extended", d, True)
+        sync_dir()
+        write("extended", blob(50000), False, offset=100)
+        expected["extended"] = d
+        write("renamed-synced", d, True)
+        sync_dir()
+        os.rename(path("renamed-synced"), path("renamed-done"))
+        sync_dir()
+        expected["renamed-synced"], expected["renamed-done"] = None, d
+        write("target", a[:1000], True)
+        write(".aside", b[:500], True)
+        write("unlinked", c[:700], True)
+        sync_dir()  # the last sync of the folder: what follows in it is not synced
+        os.rename(path(".aside"), path("target"))  # no folder sync: the old target comes back
+        expected["target"], expected[".aside"] = a[:1000], b[:500]
+        held = os.open(path("unlinked"), os.O_RDWR)
+        os.unlink(path("unlinked"))
+        os.write(held, b"more")  # the open file is still writable
+        expected["unlinked"] = c[:700]
+        write("never-synced", blob(123), False)
+        expected["never-synced"] = None
+        fs.freeze()
+        try:
+            os.close(os.open(path("sub/synced"), os.O_RDONLY))
+            raise Failure("a frozen powerfs still opens a file")
+        except OSError as error:
+            if error.errno != errno.EIO:
+                raise Failure(f"a frozen powerfs answers an open with {error}, not EIO")
+        try:
+            os.close(held)  # the flush fails with EIO; the descriptor is closed all the same
+        except OSError:
+            pass
+        report = fs.cut()
+    finally:
+        fs.unmount()
+    lost_synced = []
+    for name, data in expected.items():
+        full = os.path.join(backing, name)
+        now = open(full, "rb").read() if os.path.exists(full) else None
+        if now != data:
+            if fs.lose_synced and data is not None:
+                lost_synced.append(name)
+                continue
+            raise Failure(f"self-test run {run + 1}: after the cut {name} holds "
+                          f"{'nothing' if now is None else len(now)} bytes, the synced state "
+                          f"{'nothing' if data is None else len(data)} bytes (powerfs undid {report})")
+    if fs.lose_synced:
+        raise Failure(f"self-test run {run + 1} on the broken disk (--lose-synced): synced files lost as "
+                      f"intended: {lost_synced}")
+    names = sorted(os.listdir(backing))
+    extra = set(names) - {n.split("/")[0] for n, d in expected.items() if d is not None} - {"sub"}
+    if extra:
+        raise Failure(f"self-test run {run + 1}: after the cut the folder holds names never synced: {sorted(extra)}")
+
+
+def _selftest_sqlite(work):
+    backing, mount = os.path.join(work, "sqlite-disk"), os.path.join(work, "sqlite-mnt")
+    fs = PowerMount(backing, mount).up()
+    database = os.path.join(mount, "t.sqlite")
+    try:
+        sqlite(database, "PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES ('synced');")
+        # One process keeps the database open (the WAL and its -shm stay); another commits; the
+        # first must see the commit through the shared memory.
+        reader = Process(["sqlite3", "-batch", "-noheader", database], environment(work))
+        reader.send(b"PRAGMA journal_mode;\nSELECT 'count', COUNT(*) FROM t;\n")
+        reader.expect(rb"count\|1\n", timeout=20)
+        sqlite(database, "INSERT INTO t VALUES ('second');")
+        reader.send(b"SELECT 'count', COUNT(*) FROM t;\n")
+        reader.expect(rb"count\|2\n", timeout=20)
+        mode = sqlite(database, "PRAGMA journal_mode;")
+        if mode != "wal":
+            raise Failure(f"the self-test database is in journal_mode {mode}, not wal")
+        # A commit with synchronous=OFF is never synced: the cut must take it.
+        reader.send(b"PRAGMA synchronous=OFF; INSERT INTO t VALUES ('unsynced'); SELECT 'count', COUNT(*) FROM t;\n")
+        reader.expect(rb"count\|3\n", timeout=20)
+        fs.freeze()
+        _kill(reader.popen.pid)
+        reader.wait(10)
+        report = fs.cut()
+    finally:
+        fs.unmount()
+    copy = CrashCopy(os.path.join(backing, "t.sqlite"), work)
+    rows = copy.sql("SELECT x FROM t ORDER BY rowid;").split()
+    check = copy.integrity()
+    copy.remove()
+    if check != "ok":
+        raise Failure(f"the self-test database after the cut: integrity_check {check!r}")
+    if fs.lose_synced:
+        raise Failure(f"self-test database on the broken disk (--lose-synced): after the cut it holds {rows}")
+    if rows != ["synced", "second"]:
+        raise Failure(f"the self-test database after the cut holds {rows}; the synced state is ['synced', 'second']")
+    fs = PowerMount(backing, mount).up()
+    try:
+        sqlite(database, "INSERT INTO t VALUES ('after');")
+        if sqlite(database, "SELECT COUNT(*) FROM t;") != "3":
+            raise Failure("the self-test database does not take a commit after the cut")
+    finally:
+        fs.unmount()
+    return (f"SQLite's WAL shared memory works on powerfs (a second sqlite3 saw each commit through -shm), a "
+            f"synchronous=OFF commit was lost on the cut ({report['writes']} unsynced writes undone) and the "
+            f"synced ones kept, integrity ok, and the database takes the next commit")
