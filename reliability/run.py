@@ -51,6 +51,7 @@ SCENARIOS = {
     "durable-seal": (scenarios_durable.seal, 4, 2),
     "hostile-hq": (scenarios_hostile.hostile, 3, 1),
     "power-fs": (scenarios_power.selftest, 10, 3),
+    "power-attend": (scenarios_power.attend, 100, 12),
 }
 
 
@@ -58,6 +59,7 @@ class Context:
     def __init__(self, binaries, seed, short):
         self.binaries = binaries
         self.random = random.Random(seed)
+        self.seed = seed
         self.short = short
 
 

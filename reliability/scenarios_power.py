@@ -28,6 +28,8 @@ from scenarios_kill import (CONFIRM, REVIEW, _attend_stored, _batch_state, _comp
                             _verify_chain)
 
 POWERFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "powerfs.py")
+# A reference printed whole, on its line (the kiosk prints it once the commit is synced).
+REFERENCE_LINE = re.compile(rb"[A-Z0-9]{2,12}-\d{4}-\d{6}-[0-9A-Z]")
 ACCEPTED = re.compile(rb"accepted (\S+) batch (\d+):")
 # Set by `--lose-synced` runs of the checks themselves (POWERFS_LOSE_SYNCED=1): a broken disk
 # that loses synced writes too, on which the scenarios must fail.
@@ -92,23 +94,53 @@ class PowerMount:
             self._unmount()
 
     def _unmount(self):
-        for command in (["umount", self.mount], ["fusermount", "-u", self.mount], ["fusermount3", "-u", self.mount],
-                        ["umount", "-l", self.mount]):
-            if shutil.which(command[0]) and subprocess.run(command, capture_output=True).returncode == 0:
+        # Never a lazy unmount: a mount still held after a cut could still be written to.
+        deadline = time.monotonic() + 20
+        while True:
+            done = subprocess.run(["umount", self.mount], capture_output=True)
+            if done.returncode == 0 or not os.path.ismount(self.mount):
                 break
+            if time.monotonic() > deadline:
+                holders = subprocess.run(["sh", "-c", f"ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F {self.mount}"],
+                                         capture_output=True).stdout.decode(errors="replace")
+                raise Failure(f"cannot unmount {self.mount}: {done.stderr.decode(errors='replace').strip()}; "
+                              f"open there: {holders[:400]!r}")
+            time.sleep(0.05)
         code = self.process.wait(30)
         process, self.process = self.process, None
-        if os.path.ismount(self.mount):
-            raise Failure(f"{self.mount} is still mounted after umount (powerfs exit {code}): "
-                          f"{process.err[-400:].decode(errors='replace')!r}")
+        if code != 0:
+            raise Failure(f"powerfs exited {code} after the unmount: {process.err[-400:].decode(errors='replace')!r}")
 
 
 def _kill(*pids):
+    """SIGKILLs each pid and waits until each is dead (gone or a zombie): its files are closed."""
     for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    deadline = time.monotonic() + 30
+    for pid in pids:
+        while not _dead(pid):
+            if time.monotonic() > deadline:
+                raise Failure(f"process {pid} did not die within 30 s of SIGKILL")
+            time.sleep(0.005)
+
+
+def _dead(pid):
+    """Gone, or every thread a zombie (a leader is a zombie before its other threads have exited)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return True
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+                    return False
+        except (OSError, IndexError):
+            pass
+    return True
 
 
 def _count(counts, key):
@@ -287,3 +319,153 @@ def _selftest_sqlite(work):
     return (f"SQLite's WAL shared memory works on powerfs (a second sqlite3 saw each commit through -shm), a "
             f"synchronous=OFF commit was lost on the cut ({report['writes']} unsynced writes undone) and the "
             f"synced ones kept, integrity ok, and the database takes the next commit")
+
+
+# -- the kiosk and headquarters on powerfs ---------------------------------------------------------
+
+class OnPower:
+    """A data folder on a powerfs disk: `disk` is the Kiosk/HQ on the backing folder (what the disk
+    holds, for checks between cuts), `live` the same folder through the mount."""
+
+    def __init__(self, work, name):
+        self.backing = os.path.join(work, f"{name}-disk")
+        self.fs = PowerMount(self.backing, os.path.join(work, f"{name}-mnt"))
+        self.cuts = {}  # what the cuts found unsynced, counted
+
+    def up(self):
+        return self.fs.up()
+
+    def cut(self, kill):
+        """Freezes the disk, SIGKILLs `kill` (pids), undoes everything unsynced and unmounts."""
+        self.fs.freeze()
+        _kill(*kill)
+        report = self.fs.cut()
+        for what in sorted({_normalized(name) for name in report["files"]}):
+            _count(self.cuts, f"unsynced writes to {what}")
+        for what in sorted({_normalized(kind) for kind in report["entry_kinds"]}):
+            _count(self.cuts, f"unsynced {what}")
+        if not report["writes"] and not report["entries"]:
+            _count(self.cuts, "nothing unsynced")
+        return report
+
+
+def _normalized(name):
+    """A file's name for counting: batch numbers and libfuse's hidden names folded together."""
+    name = re.sub(r"\.fuse_hidden[0-9a-f]+", ".fuse_hidden*", name)
+    return re.sub(r"\d{8}", "N", name)
+
+
+def attend(ctx, runs):
+    """Power cuts under `kiosk attend` while scripted applications arrive through a pipe.
+
+    The data folder is on powerfs. Each run types APPS applications, each with its own surname,
+    and cuts the power (freeze, SIGKILL, undo everything unsynced, unmount): half of the runs at
+    a random moment, a quarter the moment a chosen reference is printed, a quarter just after the
+    confirm of a chosen application while strace holds every sync's return (the commit is synced,
+    its reference not printed yet). After every cut, on a copy of what the disk holds (db, -wal,
+    -shm): integrity_check ok, every reference printed before the cut stored once with the
+    surname typed for it, no surname twice or never typed, of each run only its first printed
+    applications and at most the next one stored. Then the folder is mounted again and the kiosk
+    is the first to open the database; at the end it completes the next application.
+    """
+    apps = 3
+    work = scratch("power-attend")
+    disk = OnPower(work, "kiosk")
+    try:
+        on_disk = Kiosk(ctx.binaries, os.path.join(disk.backing, "data"))
+        on_disk.init()
+        kiosk = Kiosk(ctx.binaries, os.path.join(disk.fs.mount, "data"))
+        counter = 0
+
+        def surnames():
+            nonlocal counter
+            counter += apps
+            return [f"Surname-{_letters(counter - apps + i)}" for i in range(apps)]
+
+        typed, expected = {}, {}
+        names = surnames()
+        disk.up()
+        started = time.monotonic()
+        process = kiosk.start("attend")
+        process.send(_script(names))
+        process.close_input()
+        process.expect(rb"> ", timeout=60)
+        prompt = time.monotonic() - started
+        code = process.wait(120)
+        span = time.monotonic() - started
+        printed = process.references()
+        if code != 0 or len(printed) != apps:
+            raise Failure(f"an uncut run on powerfs printed {len(printed)} of {apps} references (exit {code}): "
+                          f"{process.output()[-500:]!r} {process.err[-300:]!r}")
+        typed.update((name, 0) for name in names)
+        expected.update(zip(printed, names))
+        confirms = apps
+        cuts = hot = 0
+        windows = {"random": {}, "after-print": {}, "commit": {}}
+        copy = None
+        for run in range(runs):
+            mode = ("random", "random", "after-print", "commit")[run % 4]
+            names = surnames()
+            typed.update((name, run + 1) for name in names)
+            if copy:
+                disk.up()
+                hot += copy.still_hot(f"before run {run + 1}")
+                copy.remove()
+            process, pid = _start_attend(kiosk, work, delayed=mode == "commit")
+            chosen = ctx.random.randrange(apps)
+            if mode == "random":
+                process.send(_script(names))
+                process.close_input()
+                time.sleep(ctx.random.uniform(0 if run % 4 == 0 else prompt, span * 1.05))
+            elif mode == "after-print":
+                process.send(_script(names))
+                process.close_input()
+                for _ in range(chosen + 1):
+                    process.expect(REFERENCE_LINE, timeout=60)
+            else:
+                lines = [line for name in names[:chosen] for line in _typed(name)] + _typed(names[chosen])[:CONFIRM]
+                process.send(("\n".join(lines) + "\n").encode())
+                for _ in range(chosen + 1):
+                    process.expect(REVIEW, timeout=60)
+                process.send(b"confirm\n")
+                time.sleep(ctx.random.uniform(0.05, 0.25))
+            disk.cut([pid, process.popen.pid])
+            process.wait(30)
+            cuts += 1
+            confirms += apps
+            printed = process.references()
+            expected.update(zip(printed, names))
+            when = f"after cut {run + 1} ({mode}, seed {ctx.seed})"
+            copy = CrashCopy(on_disk.database, work)
+            check = copy.integrity()
+            if check != "ok":
+                raise Failure(f"{when}: PRAGMA integrity_check says {check!r}")
+            window = _attend_stored(copy, typed, expected, names, printed, when)
+            if mode == "after-print" and len(printed) <= chosen:
+                raise Failure(f"{when}: cut after reference {chosen + 1} was printed, but the output holds "
+                              f"{len(printed)}")
+            _count(windows[mode], window)
+        stored = copy.sql("SELECT reference FROM application;").split() if copy else []
+        disk.up()
+        if copy:
+            hot += copy.still_hot("after the last cut")
+            copy.remove()
+        process = kiosk.start("attend", "--once")
+        process.send(_script(["Surname-restart"]))
+        process.close_input()
+        if process.wait(60) != 0 or len(process.references()) != 1:
+            raise Failure(f"the kiosk does not complete an application after the cuts: {process.output()[-400:]!r}")
+        disk.fs.unmount()
+        described = "; ".join(f"{mode}: {_described(counts)}" for mode, counts in windows.items() if counts)
+        return (f"{cuts} power cuts (powerfs: freeze, SIGKILL, undo everything unsynced) under `kiosk attend` "
+                f"during {confirms} scripted confirmations through a pipe (half uniform in 0..{span * 1.05:.2f} s, "
+                f"a quarter the moment a chosen reference is printed, a quarter after a chosen confirm while "
+                f"strace holds each sync's return)",
+                f"{len(expected)} references printed before a cut, each stored after it exactly once with the "
+                f"surname typed for it; {len(stored)} stored, no surname twice; where the cuts fell: {described}; "
+                f"what they undid: {_described(disk.cuts)}; integrity_check ok after every cut (on copies); "
+                f"{hot} cuts left a hot -wal that the kiosk itself reopened; after the cuts the kiosk completes "
+                f"the next application")
+    finally:
+        disk.fs.unmount()
+        remove(work)
