@@ -24,7 +24,7 @@ import time
 from kiosklib import (VENV_PYTHON, CrashCopy, Failure, HQ, Kiosk, Process, Skip, clear_text_in, environment,
                       insert_approved, kiosk_with_hq, open_records, remove, scratch, sqlite)
 from scenarios_kill import (CONFIRM, REVIEW, _attend_stored, _batch_state, _compare_batch_files, _compare_receipts,
-                            _hq_receipts, _letters, _receipts, _script, _start_attend, _typed, _upload_invariants,
+                            _hq_receipts, _letters, _receipts, _script, _typed, _upload_invariants,
                             _verify_chain)
 
 POWERFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "powerfs.py")
@@ -33,6 +33,9 @@ REFERENCE_LINE = re.compile(rb"[A-Z0-9]{2,12}-\d{4}-\d{6}-[0-9A-Z]")
 ACCEPTED = re.compile(rb"accepted (\S+) batch (\d+):")
 # Set by `--lose-synced` runs of the checks themselves (POWERFS_LOSE_SYNCED=1): a broken disk
 # that loses synced writes too, on which the scenarios must fail.
+# How long strace holds each fsync/fdatasync's return in the commit-window cuts (the commit is
+# synced, the kiosk has not printed its reference yet).
+SYNC_DELAY = 0.3
 LOSE_SYNCED = os.environ.get("POWERFS_LOSE_SYNCED") == "1"
 
 
@@ -67,7 +70,7 @@ class PowerMount:
             self.process.wait(5)
             raise Skip(f"powerfs could not mount {self.mount}: {self.process.err[-400:].decode(errors='replace')}")
         deadline = time.monotonic() + 10
-        while not os.path.ismount(self.mount):
+        while not _mounted(self.mount):
             if time.monotonic() > deadline:
                 raise Failure(f"powerfs said mounted but {self.mount} is not a mount point")
             time.sleep(0.01)
@@ -98,11 +101,10 @@ class PowerMount:
         deadline = time.monotonic() + 20
         while True:
             done = subprocess.run(["umount", self.mount], capture_output=True)
-            if done.returncode == 0 or not os.path.ismount(self.mount):
+            if done.returncode == 0 or not _mounted(self.mount):
                 break
             if time.monotonic() > deadline:
-                holders = subprocess.run(["sh", "-c", f"ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F {self.mount}"],
-                                         capture_output=True).stdout.decode(errors="replace")
+                holders = _holders(self.mount)
                 raise Failure(f"cannot unmount {self.mount}: {done.stderr.decode(errors='replace').strip()}; "
                               f"open there: {holders[:400]!r}")
             time.sleep(0.05)
@@ -110,6 +112,45 @@ class PowerMount:
         process, self.process = self.process, None
         if code != 0:
             raise Failure(f"powerfs exited {code} after the unmount: {process.err[-400:].decode(errors='replace')!r}")
+
+
+def _holders(mount):
+    """The processes with a file open under `mount`: 'pid (command, state) path' each."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith(mount):
+                    with open(f"/proc/{pid}/stat") as f:
+                        stat = f.read()
+                    found.append(f"{pid} ({stat[stat.index('(') + 1:stat.rindex(')')]}, "
+                                 f"{stat.rsplit(')', 1)[1].split()[0]}, parent {stat.rsplit(')', 1)[1].split()[1]}) "
+                                 f"{target}")
+        except OSError:
+            pass
+    return "; ".join(found) or "none"
+
+
+def _holder_pids(mount):
+    """{pid: command line} of the processes with a file open (or their folder) under `mount`."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            links.append(os.readlink(f"/proc/{pid}/cwd"))
+            if any(link.startswith(mount + "/") or link == mount for link in links):
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    found[int(pid)] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()[:120]
+        except OSError:
+            pass
+    return found
+
+
+def _mounted(path):
+    """Whether `path` is a mount point, from /proc/self/mountinfo (a stat of a frozen mount fails)."""
+    with open("/proc/self/mountinfo") as f:
+        return any(line.split()[4] == os.path.abspath(path) for line in f)
 
 
 def _kill(*pids):
@@ -141,6 +182,36 @@ def _dead(pid):
         except (OSError, IndexError):
             pass
     return True
+
+
+def _start_attend(kiosk, work, delayed):
+    """`kiosk attend`, or under strace holding each sync's return; (process, pid of the kiosk).
+
+    Not scenarios_kill._start_attend: that one takes strace's first child, which can be the
+    short-lived child strace forks to probe ptrace before it starts the program; here the child
+    must be running the kiosk binary."""
+    if not delayed:
+        process = kiosk.start("attend")
+        return process, process.popen.pid
+    strace = shutil.which("strace")
+    if not strace:
+        raise (Failure if os.environ.get("CI") else Skip)("strace is not installed (Debian's `strace`)")
+    process = Process([strace, "-f", "-qq", "-o", os.path.join(work, "strace.out"), "-e", "trace=fsync,fdatasync",
+                       "-e", f"inject=fsync,fdatasync:delay_exit={int(SYNC_DELAY * 1_000_000)}",
+                       *kiosk.args("attend")], kiosk.env)
+    binary = os.path.realpath(kiosk.binaries.kiosk)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{process.popen.pid}/task/{process.popen.pid}/children") as f:
+                for child in f.read().split():
+                    if os.path.realpath(f"/proc/{child}/exe") == binary:
+                        return process, int(child)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    process.kill()
+    raise Failure(f"strace started no kiosk: {process.err[-400:].decode(errors='replace')!r}")
 
 
 def _count(counts, key):
@@ -339,6 +410,14 @@ class OnPower:
         """Freezes the disk, SIGKILLs `kill` (pids), undoes everything unsynced and unmounts."""
         self.fs.freeze()
         _kill(*kill)
+        # A power cut stops every program on the disk: any other process with a file open there
+        # (none is expected) is killed too, and counted.
+        for _ in range(5):
+            others = _holder_pids(self.fs.mount)
+            if not others:
+                break
+            _count(self.cuts, "other processes on the disk killed: " + ", ".join(sorted(others.values())))
+            _kill(*others)
         report = self.fs.cut()
         for what in sorted({_normalized(name) for name in report["files"]}):
             _count(self.cuts, f"unsynced writes to {what}")
@@ -428,7 +507,7 @@ def attend(ctx, runs):
                 for _ in range(chosen + 1):
                     process.expect(REVIEW, timeout=60)
                 process.send(b"confirm\n")
-                time.sleep(ctx.random.uniform(0.05, 0.25))
+                time.sleep(ctx.random.uniform(0.05, SYNC_DELAY * 0.8))
             disk.cut([pid, process.popen.pid])
             process.wait(30)
             cuts += 1
@@ -446,6 +525,9 @@ def attend(ctx, runs):
                               f"{len(printed)}")
             _count(windows[mode], window)
         stored = copy.sql("SELECT reference FROM application;").split() if copy else []
+        if runs >= 4 and not windows["commit"].get("committed, not printed"):
+            raise Failure(f"no commit-window cut fell after the commit was synced and before the print: "
+                          f"{windows['commit']}")
         disk.up()
         if copy:
             hot += copy.still_hot("after the last cut")
