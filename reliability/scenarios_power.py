@@ -431,6 +431,7 @@ class OnPower:
 def _normalized(name):
     """A file's name for counting: batch numbers and libfuse's hidden names folded together."""
     name = re.sub(r"\.fuse_hidden[0-9a-f]+", ".fuse_hidden*", name)
+    name = re.sub(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", "UUID", name)
     return re.sub(r"\d{8}", "N", name)
 
 
@@ -548,6 +549,114 @@ def attend(ctx, runs):
                 f"what they undid: {_described(disk.cuts)}; integrity_check ok after every cut (on copies); "
                 f"{hot} cuts left a hot -wal that the kiosk itself reopened; after the cuts the kiosk completes "
                 f"the next application")
+    finally:
+        disk.fs.unmount()
+        remove(work)
+
+
+def batch(ctx, runs):
+    """Power cuts under `kiosk batch create` at random moments, with random --limit.
+
+    The data folder is on powerfs; approved applications are seeded on the backing folder
+    between cuts (kiosklib.insert_approved, through the review console). After every cut, on a
+    copy of what the disk holds: integrity ok, every application approved (with its answers) or
+    in exactly one batch (without them), every sealed batch in a file (final or hidden name),
+    every batch holding the count it was sealed with, no gaps; then, mounted again, every batch
+    file under its final name verifies (`kiosk batch verify`, the first to open the database)
+    and pyhpke opens exactly the references the database put in it, with the answers inserted.
+    At the end, rerunning completes the work: the chain verifies, every application is in the
+    files once, no partial file, no surname or RNOKPP in clear.
+    """
+    work = scratch("power-batch")
+    disk = OnPower(work, "kiosk")
+    try:
+        on_disk = Kiosk(ctx.binaries, os.path.join(disk.backing, "data"))
+        on_disk.init()
+        center = on_disk.config()["center"]
+        kiosk = Kiosk(ctx.binaries, os.path.join(disk.fs.mount, "data"))
+        kiosk.opening_key = on_disk.opening_key
+        seed = 300
+        inserted = insert_approved(on_disk, center, 1, seed)
+        serial = 1 + seed
+        disk.up()
+        started = time.monotonic()
+        code, out, err = kiosk.run("batch", "create", "--limit", "100")
+        span = time.monotonic() - started
+        if code != 0:
+            raise Failure(f"an uncut `kiosk batch create` on powerfs exited {code}: {err.strip()}")
+        cuts = completed = rebuilt = hot = opened = 0
+        checked = {}
+        windows = {}
+        before = len(_batch_state(kiosk))
+        for run in range(runs):
+            when = f"after cut {run + 1} (seed {ctx.seed})"
+            approved = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
+            if approved < 100:
+                disk.fs.unmount()
+                inserted.update(insert_approved(on_disk, center, serial, 200))
+                serial += 200
+                disk.up()
+            limit = ctx.random.choice([1, 7, 100])
+            process = kiosk.start("batch", "create", "--limit", str(limit))
+            process.close_input()
+            time.sleep(ctx.random.uniform(0, span))
+            disk.cut([process.popen.pid])
+            completed += process.wait(30) == 0
+            cuts += 1
+            copy = CrashCopy(on_disk.database, work)
+            check = copy.integrity()
+            if check != "ok":
+                raise Failure(f"{when}: integrity_check says {check!r}")
+            sequences = _batch_state(on_disk, copy.path)
+            _count(windows, "before any batch of the run was sealed" if len(sequences) == before else
+                   "after the run had finished" if process.popen.returncode == 0 else "after a batch of the run was sealed, before the run's end")
+            before = len(sequences)
+            if sequences and not os.path.exists(
+                    os.path.join(on_disk.data, "outbox", f"{center}-{sequences[-1]:08d}.tar")):
+                rebuilt += 1
+            disk.up()
+            hot += copy.still_hot(when)
+            opened += _compare_batch_files(kiosk, copy, center, sequences, inserted, checked, when)
+            copy.remove()
+        for _ in range(200):
+            code, out, err = kiosk.run("batch", "create", "--limit", "1000")
+            if code != 0:
+                raise Failure(f"`kiosk batch create` after the cuts exited {code}: {err.strip()}")
+            if "nothing" in out.lower() or "nothing" in err.lower():
+                break
+        else:
+            raise Failure("200 reruns of `kiosk batch create` never said there was nothing left to seal")
+        sequences = _batch_state(kiosk)
+        records = _verify_chain(kiosk, sequences, center)
+        references = [r["reference"] for r in records]
+        stored = sqlite(kiosk.database, "SELECT reference FROM application;").split()
+        if sorted(references) != sorted(stored) or set(stored) != set(inserted):
+            raise Failure(f"{len(inserted)} applications inserted, {len(stored)} in the database, the batch files "
+                          f"hold {len(references)} records ({len(set(references))} distinct); missing from the "
+                          f"files: {sorted(set(inserted) - set(references))[:5]}, not inserted: "
+                          f"{sorted(set(references) - set(inserted))[:5]}")
+        wrong = [r["reference"] for r in records if r.get("answers") != inserted[r["reference"]]]
+        if wrong:
+            raise Failure(f"{len(wrong)} sealed records do not hold the answers inserted for them: {wrong[:5]}")
+        partial = [n for n in os.listdir(os.path.join(kiosk.data, "outbox"))
+                   if n != ".lock" and (n.startswith(".") or not n.endswith(".tar"))]
+        if partial:
+            raise Failure(f"files left in the outbox after the rerun: {partial[:5]}")
+        clear = clear_text_in(kiosk.data, [b"Surname-", b"3652504575"])
+        if clear:
+            raise Failure(f"personal data in clear after sealing everything: {clear[:5]}")
+        disk.fs.unmount()
+        return (f"{cuts} power cuts (powerfs) under `kiosk batch create --limit 1|7|100` (uniform in "
+                f"0..{span:.2f} s; {completed} finished first) over {len(stored)} approved applications; where the cuts "
+                f"fell: {_described(windows)}",
+                f"after every cut, on a copy of what the disk held: integrity ok, each application approved or in "
+                f"exactly one batch, sealed applications hold no answers, and, mounted again, every batch file "
+                f"under its final name verifies and holds exactly the references the database put in it, with "
+                f"the answers inserted ({opened} files opened); {hot} cuts left a hot -wal that the kiosk itself "
+                f"reopened; {rebuilt} cuts left the last sealed batch under its hidden name; what the cuts undid: "
+                f"{_described(disk.cuts)}; the rerun sealed the rest: {len(sequences)} batches verify as a chain "
+                f"and pyhpke opens all {len(stored)} applications once, each with its answers; no partial file, no "
+                f"surname or RNOKPP in clear")
     finally:
         disk.fs.unmount()
         remove(work)
