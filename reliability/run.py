@@ -52,7 +52,7 @@ SCENARIOS = {
     "hostile-hq": (scenarios_hostile.hostile, 3, 1),
     "power-fs": (scenarios_power.selftest, 10, 3),
     "power-attend": (scenarios_power.attend, 100, 12),
-    "power-batch": (scenarios_power.batch, 100, 12),
+    "power-batch": (scenarios_power.batch, 100, 9),
 }
 
 

@@ -584,7 +584,7 @@ def batch(ctx, runs):
         span = time.monotonic() - started
         if code != 0:
             raise Failure(f"an uncut `kiosk batch create` on powerfs exited {code}: {err.strip()}")
-        cuts = completed = rebuilt = hot = opened = 0
+        cuts = completed = rebuilt = hot = opened = printed_hidden = 0
         checked = {}
         windows = {}
         before = len(_batch_state(kiosk))
@@ -599,7 +599,12 @@ def batch(ctx, runs):
             limit = ctx.random.choice([1, 7, 100])
             process = kiosk.start("batch", "create", "--limit", str(limit))
             process.close_input()
-            time.sleep(ctx.random.uniform(0, span))
+            if run % 3 == 2:
+                # The moment the kiosk says a batch is created: it must be on the disk.
+                process.expect(rb"created \S+: sequence \d+,", timeout=60)
+                _count(windows, "the moment a batch was printed as created")
+            else:
+                time.sleep(ctx.random.uniform(0, span))
             disk.cut([process.popen.pid])
             completed += process.wait(30) == 0
             cuts += 1
@@ -608,9 +613,19 @@ def batch(ctx, runs):
             if check != "ok":
                 raise Failure(f"{when}: integrity_check says {check!r}")
             sequences = _batch_state(on_disk, copy.path)
-            _count(windows, "before any batch of the run was sealed" if len(sequences) == before else
-                   "after the run had finished" if process.popen.returncode == 0 else "after a batch of the run was sealed, before the run's end")
+            if run % 3 != 2:
+                    _count(windows, "before any batch of the run was sealed" if len(sequences) == before else
+                       "after the run had finished" if process.popen.returncode == 0 else
+                       "after a batch of the run was sealed, before the run's end")
             before = len(sequences)
+            # What the kiosk printed as created before the cut is on the disk after it.
+            for sequence in (int(n) for n in re.findall(rb"created \S+: sequence (\d+),", bytes(process.out))):
+                name = f"{center}-{sequence:08d}.tar"
+                if sequence not in sequences:
+                    raise Failure(f"{when}: the kiosk printed that it created batch {sequence}, but after the cut "
+                                  f"the database holds batches {sequences[-5:]}")
+                if not os.path.exists(os.path.join(on_disk.data, "outbox", name)):
+                    printed_hidden += 1
             if sequences and not os.path.exists(
                     os.path.join(on_disk.data, "outbox", f"{center}-{sequences[-1]:08d}.tar")):
                 rebuilt += 1
@@ -653,7 +668,9 @@ def batch(ctx, runs):
                 f"exactly one batch, sealed applications hold no answers, and, mounted again, every batch file "
                 f"under its final name verifies and holds exactly the references the database put in it, with "
                 f"the answers inserted ({opened} files opened); {hot} cuts left a hot -wal that the kiosk itself "
-                f"reopened; {rebuilt} cuts left the last sealed batch under its hidden name; what the cuts undid: "
+                f"reopened; every batch printed as created before a cut was sealed after it; {rebuilt} cuts left the "
+                f"last sealed batch under its hidden name ({printed_hidden} of them printed as created: the "
+                f"rename was not synced yet), and the next run renamed it; what the cuts undid: "
                 f"{_described(disk.cuts)}; the rerun sealed the rest: {len(sequences)} batches verify as a chain "
                 f"and pyhpke opens all {len(stored)} applications once, each with its answers; no partial file, no "
                 f"surname or RNOKPP in clear")
