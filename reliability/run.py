@@ -53,6 +53,8 @@ SCENARIOS = {
     "power-fs": (scenarios_power.selftest, 10, 3),
     "power-attend": (scenarios_power.attend, 100, 12),
     "power-batch": (scenarios_power.batch, 100, 9),
+    "power-upload": (scenarios_power.upload, 100, 6),
+    "power-hq": (scenarios_power.hq, 100, 6),
 }
 
 

@@ -410,6 +410,10 @@ class OnPower:
         """Freezes the disk, SIGKILLs `kill` (pids), undoes everything unsynced and unmounts."""
         self.fs.freeze()
         _kill(*kill)
+        return self.finish()
+
+    def finish(self):
+        """The rest of a cut once the disk is frozen and its programs are killed."""
         # A power cut stops every program on the disk: any other process with a file open there
         # (none is expected) is killed too, and counted.
         for _ in range(5):
@@ -677,3 +681,195 @@ def batch(ctx, runs):
     finally:
         disk.fs.unmount()
         remove(work)
+
+
+def upload(ctx, runs):
+    """Power cuts under `kiosk upload` to a real `kiosk-hq serve`: the kiosk's disk, headquarters' or both.
+
+    Both data folders are on their own powerfs. Each run starts `kiosk upload` and, at a random
+    moment, cuts the power of the kiosk's disk (the upload is SIGKILLed), of headquarters'
+    (kiosk-hq serve is SIGKILLed; the upload is killed too) or of both at once. After every cut,
+    on copies of both databases as the disks hold them: both pass integrity_check, headquarters
+    holds each reference at most once and only references the kiosk sealed, everything the kiosk
+    marked delivered is at headquarters, every receipt the kiosk kept is byte for byte the one
+    headquarters holds, every batch headquarters logged as accepted before a cut of its disk is
+    still there after it, and a receipt headquarters held after an earlier cut is never lost or
+    changed. Then the disks are mounted again, each program the first to open its database. At
+    the end an upload to completion leaves headquarters with every application exactly once.
+    """
+    return _upload(ctx, runs, ("kiosk", "hq", "both"), "power-upload")
+
+
+def hq(ctx, runs):
+    """Power cuts of headquarters' disk during intake: a receipt given means the batch is there after the cut.
+
+    kiosk-hq's data folder is on powerfs, the kiosk's on a plain folder. Each run starts `kiosk
+    upload` and cuts headquarters' power at a random moment (kiosk-hq serve SIGKILLed). After
+    every cut, on a copy of headquarters' database as its disk holds it: integrity ok, every
+    batch it logged as accepted (logged after its commit, just before the 201 with the receipt)
+    and every batch the kiosk stored a receipt for are there with that very receipt, each
+    reference once; then kiosk-hq serve is started again, the first to open its database, and at
+    the end the upload completes with every application at headquarters once.
+    """
+    return _upload(ctx, runs, ("hq",), "power-hq")
+
+
+def _upload(ctx, runs, targets, name):
+    if not ctx.binaries.has_hq():
+        raise Skip(f"{ctx.binaries.hq} is not built")
+    work = scratch(name)
+    kdisk = OnPower(work, "kiosk") if "kiosk" in targets else None
+    hdisk = OnPower(work, "hq")
+    server = None
+    try:
+        setup, hq_setup, center = kiosk_with_hq(ctx.binaries, os.path.join(work, "setup"))
+        # The kiosk's folder moves onto its disk (or stays on a plain folder); headquarters' is
+        # copied onto its disk (the key files stay where the kiosk's config points).
+        kiosk_home = os.path.join(kdisk.backing, "data") if kdisk else os.path.join(work, "kiosk-plain")
+        os.makedirs(os.path.dirname(kiosk_home), exist_ok=True)
+        shutil.move(setup.data, kiosk_home)
+        shutil.copytree(hq_setup.data, os.path.join(hdisk.backing, "data"))
+        on_disk = Kiosk(ctx.binaries, kiosk_home)
+        on_disk.opening_key = setup.opening_key
+        kiosk = Kiosk(ctx.binaries, os.path.join(kdisk.fs.mount, "data")) if kdisk else on_disk
+        kiosk.opening_key = setup.opening_key
+        hq_disk_db = os.path.join(hdisk.backing, "data", "hq.sqlite")
+        server = HQ(ctx.binaries, os.path.join(hdisk.fs.mount, "data"))
+        server.public_key = hq_setup.public_key
+        inserted = insert_approved(on_disk, center, 1, 200)
+        serial = 201
+        if kdisk:
+            kdisk.up()
+        hdisk.up()
+        url = server.start()
+        upload_args = ["upload", "--hq", url, "--hq-key", server.public_key, "--limit", "20", "--attempts", "3",
+                       "--backoff", "0.05", "--connect-timeout", "5", "--read-timeout", "20", "--max-time", "60"]
+        started = time.monotonic()
+        code, out, err = kiosk.run(*upload_args)
+        span = time.monotonic() - started
+        if code != 0:
+            raise Failure(f"an uncut `kiosk upload` on powerfs exited {code}: {(err or out).strip()[-400:]}")
+        cuts = in_flight = hot = 0
+        # Each target in turn; where in the upload the cut falls is random.
+        chosen_targets, accepted_checked = {}, 0
+        originals = {}  # sequence -> receipt headquarters held on its disk after a cut of it
+        for run in range(runs):
+            when = f"after cut {run + 1} (seed {ctx.seed})"
+            if int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';")) < 20:
+                if kdisk:
+                    kdisk.fs.unmount()
+                inserted.update(insert_approved(on_disk, center, serial, 100))
+                serial += 100
+                if kdisk:
+                    kdisk.up()
+            target = targets[run % len(targets)]
+            _count(chosen_targets, {"kiosk": "of the kiosk's disk", "hq": "of headquarters' disk",
+                                    "both": "of both disks at once"}[target])
+            # The upload seals first (its own `batch create`), then sends: cut anywhere in it.
+            url_now = url
+            process = kiosk.start(*upload_args[:2], url_now, *upload_args[3:])
+            process.close_input()
+            time.sleep(ctx.random.uniform(0, span * 1.1))
+            accepted_before = {int(n) for c, n in ACCEPTED.findall(bytes(server.process.err) + bytes(
+                server.process.out)) if c.decode() == center}
+            cut_kiosk, cut_hq = target in ("kiosk", "both"), target in ("hq", "both")
+            if cut_kiosk:
+                kdisk.fs.freeze()
+            if cut_hq:
+                hdisk.fs.freeze()
+            _kill(process.popen.pid, *([server.process.popen.pid] if cut_hq else []))
+            process.wait(30)
+            if cut_kiosk:
+                kdisk.finish()
+            if cut_hq:
+                hdisk.finish()
+                server.process.wait(30)
+                server.process = None
+            cuts += 1
+            kcopy = CrashCopy(on_disk.database, work)
+            hcopy = CrashCopy(hq_disk_db if cut_hq else os.path.join(server.data, "hq.sqlite"), work)
+            _upload_invariants(on_disk, kcopy.path, hcopy.path, when)
+            kept = _receipts(kcopy.path, "SELECT sequence, hex(receipt), hex(receipt_signature) FROM batch "
+                                         "WHERE delivered_at IS NOT NULL;")
+            signed = _hq_receipts(hcopy.path, center)
+            _compare_receipts(kept, signed, originals, when)
+            if cut_hq:
+                lost = sorted(accepted_before - set(signed))
+                if lost:
+                    raise Failure(f"{when}: headquarters logged batches {lost} as accepted (its receipt on the "
+                                  f"way) but after the cut of its disk holds only {sorted(signed)[-5:]}")
+                accepted_checked += len(accepted_before)
+                _hq_files(os.path.join(hdisk.backing, "data"), hcopy.path, center, when)
+                for sequence, receipt in signed.items():
+                    originals.setdefault(sequence, receipt)
+            in_flight += bool(set(signed) - set(kept))
+            if cut_kiosk:
+                kdisk.up()
+            if cut_hq:
+                hdisk.up()
+            hot += kcopy.still_hot(when) if cut_kiosk else 0
+            hot += hcopy.still_hot(when) if cut_hq else 0
+            kcopy.remove()
+            hcopy.remove()
+            if cut_hq:
+                url = server.start()
+                upload_args[2] = url
+        for _ in range(20):
+            code, out, err = kiosk.run(*upload_args)
+            if code == 0:
+                break
+        if code != 0:
+            raise Failure(f"`kiosk upload` after the cuts does not finish (exit {code}): {(err or out)[-400:]}")
+        hq_db = os.path.join(server.data, "hq.sqlite")
+        _upload_invariants(kiosk, kiosk.database, hq_db, "after the final upload")
+        kept = _receipts(kiosk.database, "SELECT sequence, hex(receipt), hex(receipt_signature) FROM batch;")
+        signed = _hq_receipts(hq_db, center)
+        _compare_receipts(kept, signed, originals, "after the final upload")
+        if set(kept) != set(signed):
+            raise Failure(f"after the final upload the kiosk keeps receipts for batches {sorted(kept)[:10]}, "
+                          f"headquarters signed {sorted(signed)[:10]}")
+        kiosk_refs = set(sqlite(kiosk.database, "SELECT reference FROM application;").split())
+        hq_refs = sqlite(hq_db, "SELECT reference FROM record;", readonly=True).split()
+        if sorted(hq_refs) != sorted(kiosk_refs) or set(inserted) != kiosk_refs:
+            raise Failure(f"headquarters holds {len(hq_refs)} records for {len(kiosk_refs)} applications "
+                          f"({len(inserted)} inserted; missing {sorted(kiosk_refs - set(hq_refs))[:5]})")
+        undelivered = sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state != 'delivered';")
+        if undelivered != "0":
+            raise Failure(f"{undelivered} applications are not marked delivered after a complete upload")
+        server.stop()
+        _hq_files(server.data, hq_db, center, "after the final upload")
+        batches = len(signed)
+        hdisk.fs.unmount()
+        if kdisk:
+            kdisk.fs.unmount()
+        undid = "; ".join(f"{who}: {_described(d.cuts)}" for who, d in (("the kiosk's disk", kdisk),
+                                                                        ("headquarters' disk", hdisk)) if d)
+        return (f"{cuts} power cuts (powerfs; {_described(chosen_targets)}) under `kiosk upload --limit 20` "
+                f"(uniform in 0..{span * 1.1:.2f} s) against a real kiosk-hq on loopback"
+                + ("" if kdisk else ", the kiosk's folder on a plain disk"),
+                f"headquarters ends with all {len(kiosk_refs)} applications exactly once in {batches} batches, "
+                f"every receipt the kiosk keeps byte for byte headquarters'; after every cut, on copies of what "
+                f"the disks held: both databases pass integrity_check, nothing delivered is missing at "
+                f"headquarters, nothing there twice, every batch logged as accepted before a cut of headquarters' "
+                f"disk still there with its file ({accepted_checked} such checks), no receipt held after a cut ever lost "
+                f"or changed ({in_flight} cuts left headquarters holding a batch whose receipt the kiosk had not "
+                f"kept; the resend got the original receipt); {hot} cuts left a hot -wal that its program "
+                f"reopened first; what the cuts undid: {undid}")
+    finally:
+        if server and server.process:
+            server.stop(check=False)
+        hdisk.fs.unmount()
+        if kdisk:
+            kdisk.fs.unmount()
+        remove(work)
+
+
+def _hq_files(folder, database, center, when):
+    """Every batch headquarters' database holds has its file under batches/CENTER/."""
+    stored = os.path.join(folder, "batches", center)
+    files = set(os.listdir(stored)) if os.path.isdir(stored) else set()
+    count = int(sqlite(database, f"SELECT COUNT(*) FROM batch WHERE center = '{center}';", readonly=True))
+    complete = [n for n in files if not n.startswith(".")]
+    if len(complete) < count:
+        raise Failure(f"{when}: headquarters' database holds {count} batches of {center}, but batches/{center}/ "
+                      f"holds {len(complete)} files: {sorted(files)[:5]}")
