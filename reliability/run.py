@@ -13,7 +13,11 @@ skipped, never silently passed; in CI (environment CI set) a skipped scenario fa
 Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend,
 durable-hq and durable-seal (under strace: each reference and each 201 is written after the sync
 of its commit; a sealed batch is synced before the commit that deletes its answers),
-hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq). `--only NAME ...`
+hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq), and the power
+cuts on reliability/powerfs.py, a FUSE filesystem that undoes every unsynced write and name on a
+cut: power-fs (its own self-test), power-attend, power-batch, power-upload and power-hq (100 cuts
+each in the full run; needs /dev/fuse, fusepy, Debian's fuse3 and libfuse2; POWERFS_LOSE_SYNCED=1
+makes it a broken disk that loses synced writes too, on which they must fail). `--only NAME ...`
 runs some of them. The programs come from .build/release (full) or .build/debug (short), or
 --bin DIR. Needs python3, sqlite3, tar, openssl, strace; the fuzz scenario also needs swiftc.
 """

@@ -96,6 +96,19 @@ class PowerMount:
         if self.process:
             self._unmount()
 
+    def close(self):
+        """For `finally`: whatever happened, nothing is left mounted or running; never raises."""
+        if not self.process:
+            return
+        try:
+            _kill(*_holder_pids(self.mount))
+            self._unmount()
+        except Exception:  # noqa: BLE001 - another failure is on its way; do not hide it
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+            subprocess.run(["umount", "-l", self.mount], capture_output=True)
+
     def _unmount(self):
         # Never a lazy unmount: a mount still held after a cut could still be written to.
         deadline = time.monotonic() + 20
@@ -323,7 +336,7 @@ def _selftest_files(ctx, work, run):
             pass
         report = fs.cut()
     finally:
-        fs.unmount()
+        fs.close()
     lost_synced = []
     for name, data in expected.items():
         full = os.path.join(backing, name)
@@ -369,7 +382,7 @@ def _selftest_sqlite(work):
         reader.wait(10)
         report = fs.cut()
     finally:
-        fs.unmount()
+        fs.close()
     copy = CrashCopy(os.path.join(backing, "t.sqlite"), work)
     rows = copy.sql("SELECT x FROM t ORDER BY rowid;").split()
     check = copy.integrity()
@@ -386,7 +399,7 @@ def _selftest_sqlite(work):
         if sqlite(database, "SELECT COUNT(*) FROM t;") != "3":
             raise Failure("the self-test database does not take a commit after the cut")
     finally:
-        fs.unmount()
+        fs.close()
     return (f"SQLite's WAL shared memory works on powerfs (a second sqlite3 saw each commit through -shm), a "
             f"synchronous=OFF commit was lost on the cut ({report['writes']} unsynced writes undone) and the "
             f"synced ones kept, integrity ok, and the database takes the next commit")
@@ -554,7 +567,7 @@ def attend(ctx, runs):
                 f"{hot} cuts left a hot -wal that the kiosk itself reopened; after the cuts the kiosk completes "
                 f"the next application")
     finally:
-        disk.fs.unmount()
+        disk.fs.close()
         remove(work)
 
 
@@ -679,7 +692,7 @@ def batch(ctx, runs):
                 f"and pyhpke opens all {len(stored)} applications once, each with its answers; no partial file, no "
                 f"surname or RNOKPP in clear")
     finally:
-        disk.fs.unmount()
+        disk.fs.close()
         remove(work)
 
 
@@ -858,9 +871,9 @@ def _upload(ctx, runs, targets, name):
     finally:
         if server and server.process:
             server.stop(check=False)
-        hdisk.fs.unmount()
+        hdisk.fs.close()
         if kdisk:
-            kdisk.fs.unmount()
+            kdisk.fs.close()
         remove(work)
 
 
