@@ -22,7 +22,7 @@ import subprocess
 import time
 
 from kiosklib import (VENV_PYTHON, CrashCopy, Failure, HQ, Kiosk, Process, Skip, clear_text_in, environment,
-                      insert_approved, kiosk_with_hq, open_records, remove, scratch, sqlite)
+                      insert_approved, kiosk_with_hq, remove, scratch, sqlite)
 from scenarios_kill import (CONFIRM, REVIEW, _attend_stored, _batch_state, _compare_batch_files, _compare_receipts,
                             _hq_receipts, _letters, _receipts, _script, _typed, _upload_invariants,
                             _verify_chain)
