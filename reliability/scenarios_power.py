@@ -605,10 +605,15 @@ def batch(ctx, runs):
         checked = {}
         windows = {}
         before = len(_batch_state(kiosk))
+        approved = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
         for run in range(runs):
             when = f"after cut {run + 1} (seed {ctx.seed})"
-            approved = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
             if approved < 100:
+                # The kiosk opens the database the cut left first (recovering its WAL), then the
+                # disk is unmounted cleanly and sqlite3 adds rows on the backing folder.
+                code, out, err = kiosk.run("status")
+                if code != 0:
+                    raise Failure(f"before run {run + 1}: `kiosk status` exited {code}: {(err or out).strip()[-300:]}")
                 disk.fs.unmount()
                 inserted.update(insert_approved(on_disk, center, serial, 200))
                 serial += 200
@@ -649,6 +654,7 @@ def batch(ctx, runs):
             disk.up()
             hot += copy.still_hot(when)
             opened += _compare_batch_files(kiosk, copy, center, sequences, inserted, checked, when)
+            approved = int(copy.sql("SELECT COUNT(*) FROM application WHERE state = 'approved';"))
             copy.remove()
         for _ in range(200):
             code, out, err = kiosk.run("batch", "create", "--limit", "1000")
@@ -766,9 +772,14 @@ def _upload(ctx, runs, targets, name):
         # Each target in turn; where in the upload the cut falls is random.
         chosen_targets, accepted_checked = {}, 0
         originals = {}  # sequence -> receipt headquarters held on its disk after a cut of it
+        approved = int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
         for run in range(runs):
             when = f"after cut {run + 1} (seed {ctx.seed})"
-            if int(sqlite(kiosk.database, "SELECT COUNT(*) FROM application WHERE state = 'approved';")) < 20:
+            if approved < 20:
+                # The kiosk opens the database the cut (or kill) left first, then sqlite3 adds rows.
+                code, out, err = kiosk.run("status")
+                if code != 0:
+                    raise Failure(f"before run {run + 1}: `kiosk status` exited {code}: {(err or out).strip()[-300:]}")
                 if kdisk:
                     kdisk.fs.unmount()
                 inserted.update(insert_approved(on_disk, center, serial, 100))
@@ -800,11 +811,15 @@ def _upload(ctx, runs, targets, name):
                 server.process = None
             cuts += 1
             kcopy = CrashCopy(on_disk.database, work)
-            hcopy = CrashCopy(hq_disk_db if cut_hq else os.path.join(server.data, "hq.sqlite"), work)
-            _upload_invariants(on_disk, kcopy.path, hcopy.path, when)
+            # Headquarters' database as its disk holds it after a cut of it; else the running
+            # server's, read by sqlite3 -readonly under SQLite's own locks (a file copy of a
+            # database being written could be torn).
+            hcopy = CrashCopy(hq_disk_db, work) if cut_hq else None
+            hq_now = hcopy.path if cut_hq else os.path.join(server.data, "hq.sqlite")
+            _upload_invariants(on_disk, kcopy.path, hq_now, when)
             kept = _receipts(kcopy.path, "SELECT sequence, hex(receipt), hex(receipt_signature) FROM batch "
                                          "WHERE delivered_at IS NOT NULL;")
-            signed = _hq_receipts(hcopy.path, center)
+            signed = _hq_receipts(hq_now, center)
             _compare_receipts(kept, signed, originals, when)
             if cut_hq:
                 lost = sorted(accepted_before - set(signed))
@@ -812,7 +827,7 @@ def _upload(ctx, runs, targets, name):
                     raise Failure(f"{when}: headquarters logged batches {lost} as accepted (its receipt on the "
                                   f"way) but after the cut of its disk holds only {sorted(signed)[-5:]}")
                 accepted_checked += len(accepted_before)
-                _hq_files(os.path.join(hdisk.backing, "data"), hcopy.path, center, when)
+                _hq_files(os.path.join(hdisk.backing, "data"), hq_now, center, when)
                 for sequence, receipt in signed.items():
                     originals.setdefault(sequence, receipt)
             in_flight += bool(set(signed) - set(kept))
@@ -822,8 +837,10 @@ def _upload(ctx, runs, targets, name):
                 hdisk.up()
             hot += kcopy.still_hot(when) if cut_kiosk else 0
             hot += hcopy.still_hot(when) if cut_hq else 0
+            approved = int(sqlite(kcopy.path, "SELECT COUNT(*) FROM application WHERE state = 'approved';"))
             kcopy.remove()
-            hcopy.remove()
+            if hcopy:
+                hcopy.remove()
             if cut_hq:
                 url = server.start()
                 upload_args[2] = url
