@@ -463,12 +463,15 @@ def attend(ctx, runs):
     -shm): integrity_check ok, every reference printed before the cut stored once with the
     surname typed for it, no surname twice or never typed, of each run only its first printed
     applications and at most the next one stored. Then the folder is mounted again and the kiosk
-    is the first to open the database; at the end it completes the next application.
+    is the first to open the database; at the end it completes the next application. First, on
+    an empty disk of its own, a new kiosk's first application: the cut comes the moment its
+    reference is printed, and the new data folder must hold it.
     """
     apps = 3
     work = scratch("power-attend")
     disk = OnPower(work, "kiosk")
     try:
+        fresh = _fresh_attend(ctx, work)
         on_disk = Kiosk(ctx.binaries, os.path.join(disk.backing, "data"))
         on_disk.init()
         kiosk = Kiosk(ctx.binaries, os.path.join(disk.fs.mount, "data"))
@@ -565,10 +568,41 @@ def attend(ctx, runs):
                 f"surname typed for it; {len(stored)} stored, no surname twice; where the cuts fell: {described}; "
                 f"what they undid: {_described(disk.cuts)}; integrity_check ok after every cut (on copies); "
                 f"{hot} cuts left a hot -wal that the kiosk itself reopened; after the cuts the kiosk completes "
-                f"the next application")
+                f"the next application; {fresh}")
     finally:
         disk.fs.close()
         remove(work)
+
+
+def _fresh_attend(ctx, work):
+    """The first application of a kiosk on an empty disk: the kiosk creates its data folder,
+    database and keys, prints the reference, and the power is cut at once; it must be stored."""
+    disk = OnPower(work, "fresh")
+    try:
+        disk.up()
+        kiosk = Kiosk(ctx.binaries, os.path.join(disk.fs.mount, "data"))
+        process = kiosk.start("attend")
+        process.send(_script(["Surname-fresh"]))
+        process.expect(REFERENCE_LINE, timeout=60)
+        report = disk.cut([process.popen.pid])
+        process.wait(30)
+        printed = process.references()
+        database = os.path.join(disk.backing, "data", "kiosk.sqlite")
+        if not os.path.exists(database):
+            raise Failure(f"the first application on an empty disk printed {printed} but after the cut there is no "
+                          f"{os.path.relpath(database, disk.backing)} (the folder holds "
+                          f"{sorted(os.listdir(disk.backing))}; powerfs undid {report})")
+        copy = CrashCopy(database, work)
+        stored = copy.sql("SELECT reference FROM application;").split()
+        check = copy.integrity()
+        copy.remove()
+        if check != "ok" or not set(printed) <= set(stored):
+            raise Failure(f"the first application on an empty disk printed {printed}; after the cut the new "
+                          f"database stores {stored} (integrity_check {check!r})")
+        return (f"on an empty disk, the first application's reference {printed[0]} survives a cut the moment it is "
+                f"printed (the kiosk syncs the new data folder, database and keys before)")
+    finally:
+        disk.fs.close()
 
 
 def batch(ctx, runs):
