@@ -244,7 +244,8 @@ def selftest(ctx, runs):
     a synced folder, one fsynced but whose new name's folder was not, one overwritten in place
     after its sync, one truncated after its sync, one renamed over a synced file without a folder
     sync, one unlinked (and still open) without a folder sync, one extended by an unsynced
-    write; then cuts, and checks every file byte for byte against the synced state. A second
+    write, one renamed between folders with only the destination synced, a new folder whose
+    parent was not synced (with a synced file in it); then cuts, and checks every file byte for byte against the synced state. A second
     mount checks that SQLite's WAL shared memory works across two sqlite3 processes, and that an
     unsynced commit (synchronous=OFF) is gone after a cut while a synced one (FULL) is kept.
     With --lose-synced (the broken disk) the synced files must be lost, or the self-test fails.
@@ -290,8 +291,13 @@ def _selftest_files(ctx, work, run):
         sync_dir()
         a, b, c, d, e = blob(5000), blob(3000), blob(7000), blob(100), blob(9000)
         write("sub/synced", a, True)
-        sync_dir("sub")
+        write("sub/moving", b[:900], True)
+        sync_dir("sub")  # the last sync of sub/
         expected["sub/synced"] = a
+        # Between two folders a rename is kept only once both are synced: here only the
+        # destination (the root, synced below) is.
+        os.rename(path("sub/moving"), path("moved"))
+        expected["sub/moving"], expected["moved"] = b[:900], None
         write("sub/no-dir-sync", b, True)  # the file is synced, its name is not
         expected["sub/no-dir-sync"] = None
         write("overwritten", c, True)
@@ -323,6 +329,10 @@ def _selftest_files(ctx, work, run):
         expected["unlinked"] = c[:700]
         write("never-synced", blob(123), False)
         expected["never-synced"] = None
+        os.mkdir(path("newdir"))  # its parent is not synced again: the folder and what is in it go
+        write("newdir/inside", a[:300], True)
+        sync_dir("newdir")
+        expected["newdir/inside"] = None
         fs.freeze()
         try:
             os.close(os.open(path("sub/synced"), os.O_RDONLY))
@@ -353,6 +363,8 @@ def _selftest_files(ctx, work, run):
                       f"intended: {lost_synced}")
     names = sorted(os.listdir(backing))
     extra = set(names) - {n.split("/")[0] for n, d in expected.items() if d is not None} - {"sub"}
+    extra |= set(os.listdir(os.path.join(backing, "sub"))) - {n.split("/")[1] for n, d in expected.items()
+                                                                if d is not None and n.startswith("sub/")}
     if extra:
         raise Failure(f"self-test run {run + 1}: after the cut the folder holds names never synced: {sorted(extra)}")
 
