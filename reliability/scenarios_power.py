@@ -31,11 +31,11 @@ POWERFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "powerfs.py")
 # A reference printed whole, on its line (the kiosk prints it once the commit is synced).
 REFERENCE_LINE = re.compile(rb"[A-Z0-9]{2,12}-\d{4}-\d{6}-[0-9A-Z]")
 ACCEPTED = re.compile(rb"accepted (\S+) batch (\d+):")
-# Set by `--lose-synced` runs of the checks themselves (POWERFS_LOSE_SYNCED=1): a broken disk
-# that loses synced writes too, on which the scenarios must fail.
 # How long strace holds each fsync/fdatasync's return in the commit-window cuts (the commit is
 # synced, the kiosk has not printed its reference yet).
 SYNC_DELAY = 0.3
+# POWERFS_LOSE_SYNCED=1 runs powerfs with --lose-synced, a broken disk that loses synced writes
+# too, to check the checks: every power scenario must fail on it.
 LOSE_SYNCED = os.environ.get("POWERFS_LOSE_SYNCED") == "1"
 
 
@@ -104,6 +104,8 @@ class PowerMount:
             _kill(*_holder_pids(self.mount))
             self._unmount()
         except Exception:  # noqa: BLE001 - another failure is on its way; do not hide it
+            # Only here, after a failure and with powerfs killed, a lazy unmount: nothing serves
+            # the mount any more, so nothing more can be written through it.
             self.process.kill()
             self.process.wait(10)
             self.process = None
