@@ -13,7 +13,11 @@ skipped, never silently passed; in CI (environment CI set) a skipped scenario fa
 Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend,
 durable-hq and durable-seal (under strace: each reference and each 201 is written after the sync
 of its commit; a sealed batch is synced before the commit that deletes its answers),
-hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq). `--only NAME ...`
+hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq), and the power
+cuts on reliability/powerfs.py, a FUSE filesystem that undoes every unsynced write and name on a
+cut: power-fs (its own self-test), power-attend, power-batch, power-upload and power-hq (100 cuts
+each in the full run; needs /dev/fuse, fusepy, Debian's fuse3 and libfuse2; POWERFS_LOSE_SYNCED=1
+makes it a broken disk that loses synced writes too, on which they must fail). `--only NAME ...`
 runs some of them. The programs come from .build/release (full) or .build/debug (short), or
 --bin DIR. Needs python3, sqlite3, tar, openssl, strace; the fuzz scenario also needs swiftc.
 """
@@ -39,6 +43,7 @@ import scenarios_durable  # noqa: E402
 import scenarios_fuzz  # noqa: E402
 import scenarios_hostile  # noqa: E402
 import scenarios_kill  # noqa: E402
+import scenarios_power  # noqa: E402
 
 # name: (function, runs in the full suite, runs in --short)
 SCENARIOS = {
@@ -52,6 +57,11 @@ SCENARIOS = {
     "durable-hq": (scenarios_durable.hq, 4, 2),
     "durable-seal": (scenarios_durable.seal, 4, 2),
     "hostile-hq": (scenarios_hostile.hostile, 3, 1),
+    "power-fs": (scenarios_power.selftest, 10, 3),
+    "power-attend": (scenarios_power.attend, 100, 12),
+    "power-batch": (scenarios_power.batch, 100, 9),
+    "power-upload": (scenarios_power.upload, 100, 6),
+    "power-hq": (scenarios_power.hq, 100, 6),
 }
 
 
@@ -82,6 +92,7 @@ class Context:
     def __init__(self, binaries, seed, short):
         self.binaries = binaries
         self.random = random.Random(seed)
+        self.seed = seed
         self.short = short
 
 
