@@ -36,6 +36,7 @@ import scenarios_durable  # noqa: E402
 import scenarios_fuzz  # noqa: E402
 import scenarios_hostile  # noqa: E402
 import scenarios_kill  # noqa: E402
+import scenarios_soak  # noqa: E402
 
 # name: (function, runs in the full suite, runs in --short)
 SCENARIOS = {
@@ -49,6 +50,8 @@ SCENARIOS = {
     "durable-hq": (scenarios_durable.hq, 4, 2),
     "durable-seal": (scenarios_durable.seal, 4, 2),
     "hostile-hq": (scenarios_hostile.hostile, 3, 1),
+    # its "runs" are minutes: a compressed day of service (--soak MINUTES)
+    "soak": (scenarios_soak.soak, 30, 2),
 }
 
 
@@ -86,6 +89,8 @@ def main():
     parser.add_argument("--bin", help="folder holding the built kiosk and kiosk-hq")
     parser.add_argument("--seed", type=int, default=None, help="random seed (printed; rerun with it to repeat)")
     parser.add_argument("--runs", type=int, help="override the number of kills / flips / fuzz seconds")
+    parser.add_argument("--soak", type=float, metavar="MINUTES",
+                        help="length of the soak scenario in minutes (full 30, short 2)")
     parser.add_argument("--fuzz-seconds", type=int, help="seconds per fuzz target (full 300, short 15)")
     parser.add_argument("--write-doc", action="store_true", help="write docs/RELIABILITY.md (default in a full run)")
     parser.add_argument("--known-failure", action="append", default=[], choices=sorted(SCENARIOS), metavar="NAME",
@@ -105,6 +110,8 @@ def main():
         runs = args.runs or (short_runs if args.short else full_runs)
         if name == "fuzz" and args.fuzz_seconds:
             runs = args.fuzz_seconds
+        if name == "soak" and args.soak:
+            runs = args.soak
         print(f"\n== {name}", flush=True)
         started = time.monotonic()
         try:
