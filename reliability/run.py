@@ -8,13 +8,17 @@ skipped, never silently passed; in CI (environment CI set) a skipped scenario fa
 
   python3 reliability/run.py            # the full run (200 attend kills, 100 batch and upload
                                         # kills, fuzzing 5 min per target); writes docs/RELIABILITY.md
-  python3 reliability/run.py --short    # the CI run: fewer kills, 20 s per fuzz target (~3 min)
+  python3 reliability/run.py --short    # the CI run: fewer kills, 20 s per fuzz target, a 2 min soak
+                                        # (~5.5 min)
+  python3 reliability/run.py --only soak --soak 30   # the day-of-service soak alone, 30 minutes
 
 Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend,
 durable-hq and durable-seal (under strace: each reference and each 201 is written after the sync
 of its commit; a sealed batch is synced before the commit that deletes its answers),
-hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq). `--only NAME ...`
-runs some of them. The programs come from .build/release (full) or .build/debug (short), or
+hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq), and soak (a
+compressed day of service: walk-ins through `kiosk attend`, approvals in `kiosk review` on a
+pseudo-terminal, uploads every minute to a kiosk-hq restarted and made unreachable at random, new
+catalogs; `--soak MINUTES` sets its length, full 30, --short 2). `--only NAME ...` runs some of them. The programs come from .build/release (full) or .build/debug (short), or
 --bin DIR. Needs python3, sqlite3, tar, openssl, strace; the fuzz scenario also needs swiftc.
 """
 

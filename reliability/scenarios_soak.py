@@ -18,6 +18,7 @@ window of the run.
 """
 
 import errno
+import fcntl
 import json
 import os
 import re
@@ -25,6 +26,9 @@ import select
 import signal
 import socket
 import statistics
+import struct
+import subprocess
+import termios
 import threading
 import time
 
@@ -208,6 +212,84 @@ class Proxy:
                 sock.close()
 
 
+class Console:
+    """A program on a pseudo-terminal (os.openpty, as the Swift tests' PseudoTerminalPair): the
+    slave is its standard input, output and error, and a thread collects what it writes to the
+    master. `expect` waits for a regex after the last match, like kiosklib.Process."""
+
+    def __init__(self, args, env, rows=50, columns=160, transcript=None):
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        self.popen = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                      start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.master = master
+        self.pid = self.popen.pid
+        self.out = bytearray()
+        self.mark = 0
+        self.before = b""
+        self.transcript = transcript
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(target=self._pump, daemon=True)
+        self.reader.start()
+
+    def _pump(self):
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # EIO once the program has closed the terminal
+                chunk = b""
+            with self.changed:
+                if chunk:
+                    self.out.extend(chunk)
+                    if self.transcript:
+                        self.transcript.write(chunk)
+                self.changed.notify_all()
+            if not chunk:
+                return
+
+    def sendline(self, text):
+        os.write(self.master, text.encode() + b"\r")
+
+    def expect(self, patterns, timeout=60):
+        """Index of the first of `patterns` (bytes regexes) found after the last match; `before`
+        is what came between. Raises Failure at the timeout or when the program has gone."""
+        if not isinstance(patterns, list):
+            patterns = [patterns]
+        regexes = [re.compile(p if isinstance(p, bytes) else p.encode()) for p in patterns]
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                found = [(m.start(), i, m) for i, r in enumerate(regexes) if (m := r.search(self.out, self.mark))]
+                if found:
+                    _, index, match = min(found, key=lambda f: (f[0], f[1]))
+                    self.before = bytes(self.out[self.mark:match.start()])
+                    self.mark = match.end()
+                    return index
+                left = deadline - time.monotonic()
+                if left <= 0 or not self.reader.is_alive():
+                    raise Failure(f"waited {timeout} s for {[r.pattern for r in regexes]} from kiosk review "
+                                  f"(exit {self.popen.poll()}); last output: ...{bytes(self.out[-400:])!r}")
+                self.changed.wait(min(left, 0.2))
+
+    def wait(self, timeout=30):
+        try:
+            code = self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.popen.wait(10)
+        self.reader.join(5)
+        os.close(self.master)
+        self.master = None
+        return code
+
+    def kill(self):
+        try:
+            os.kill(self.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def _sample(pid):
     """(VmRSS in KiB, open fds) of a live process, or None."""
     try:
@@ -333,32 +415,26 @@ class Soak:
             self.stop.wait(max(0.0, next_at - time.monotonic()))
 
     def reviewer(self):
-        import pexpect
+        """The staff member at the desk: `list` every few seconds, `approve` each one listed."""
         console = self.console
-        try:
-            while True:
-                finishing = self.traffic_done.is_set()
-                console.sendline("list")
-                console.expect(r"review> ", timeout=60)
-                listed = [m.decode() for m in REFERENCE.findall(console.before)]
-                for ref in listed:
-                    console.sendline(f"approve {ref}")
-                    index = console.expect([rf"{re.escape(ref)} approved; it goes to headquarters".encode(),
-                                            rb"review> "], timeout=60)
-                    if index != 0:
-                        self.problem(f"the console did not approve {ref}: {console.before[-300:]!r}")
-                        return
-                    console.expect(r"review> ", timeout=60)
-                    with self.lock:
-                        self.approved.append(ref)
-                if finishing and not listed:
+        while True:
+            finishing = self.traffic_done.is_set()
+            console.sendline("list")
+            console.expect(r"review> ")
+            listed = [m.decode() for m in REFERENCE.findall(console.before)]
+            for ref in listed:
+                console.sendline(f"approve {ref}")
+                if console.expect([rf"{re.escape(ref)} approved; it goes to headquarters", r"review> "]) != 0:
+                    self.problem(f"the console did not approve {ref}: {console.before[-300:]!r}")
                     return
-                if self.stop.is_set() and not self.traffic_done.is_set():
-                    return
-                time.sleep(self.review_every)
-        except pexpect.ExceptionPexpect as error:
-            self.problem(f"the review console stopped answering: {type(error).__name__}: "
-                         f"{bytes(console.before or b'')[-300:]!r}")
+                console.expect(r"review> ")
+                with self.lock:
+                    self.approved.append(ref)
+            if finishing and not listed:
+                return
+            if self.stop.is_set() and not self.traffic_done.is_set():
+                return
+            time.sleep(self.review_every)
 
     def sampler(self):
         while not self.stop.is_set():
@@ -446,11 +522,6 @@ def soak(ctx, runs):
     random (SIGTERM or SIGKILL), new catalogs published; then every printed reference at
     headquarters once with its answers, the newest catalog at the kiosk, no error shown to an
     applicant, memory and descriptors of attend, review and kiosk-hq flat."""
-    try:
-        import pexpect
-    except ImportError:
-        raise (Failure if os.environ.get("CI") else Skip)("python3's pexpect is not installed (Debian's "
-                                                          "python3-pexpect)")
     if not ctx.binaries.has_hq():
         raise Skip(f"{ctx.binaries.hq} is not built")
     minutes = runs  # run.py: 30 in the full run, 2 with --short, --soak MINUTES
@@ -471,11 +542,8 @@ def soak(ctx, runs):
         s.start_hq()
         s.publish_catalog()
 
-        env = dict(kiosk.env, TERM="xterm")
-        args = kiosk.args("review")
-        console = pexpect.spawn(args[0], args[1:], env=env, timeout=60, dimensions=(50, 160))
         transcript = open(os.path.join(work, "console.log"), "wb")
-        console.logfile_read = transcript
+        console = Console(kiosk.args("review"), dict(kiosk.env, TERM="xterm"), transcript=transcript)
         console.expect(r"Staff ID: ")
         console.sendline(STAFF)
         console.expect(r"Password: ")
@@ -511,19 +579,22 @@ def soak(ctx, runs):
         if s.problems:
             raise Failure("; ".join(s.problems))
         console.sendline("quit")
-        console.expect(pexpect.EOF, timeout=30)
-        console.close()
+        console.expect(r"Logged out")
+        review_code = console.wait(30)
         transcript.close()
-        if console.exitstatus != 0:
-            raise Failure(f"kiosk review exited {console.exitstatus} after quit")
+        if review_code != 0:
+            raise Failure(f"kiosk review exited {review_code} after quit")
         printed = s.attend.references()
         output = s.attend.output()
         if code != 0:
             raise Failure(f"kiosk attend exited {code} at the end of its input: {s.attend.err[-400:]!r}")
         shown = [f"{key} ({text!r})" for key, text in forbidden.items() if text in output]
         shown += [text for text in RAW_ERRORS if text in output]
+        # The kiosk marks every message about an answer with "! " at the start of its line.
+        marked = re.findall(r"(?m)^! .*$", output)
+        shown += [f"a line marked as a message: {marked[0]!r} ({len(marked)} such lines)"] if marked else []
         if shown:
-            at = min(output.find(t) for t in [*forbidden.values(), *RAW_ERRORS] if t in output)
+            at = min(output.find(t) for t in [*forbidden.values(), *RAW_ERRORS, "\n! "] if t in output)
             raise Failure(f"an applicant was shown {', '.join(shown[:5])}: ...{output[max(0, at - 200):at + 200]!r}")
         crash = [t for t in ("Fatal error", "Segmentation fault", "Illegal instruction") if t.encode() in s.attend.err]
         if crash:
@@ -610,8 +681,8 @@ def soak(ctx, runs):
                 f"--opening-key), each with the answers typed for it; uploads exited 0 x{codes.count(0)}, "
                 f"75 x{codes.count(75)} (slowest {slowest:.1f} s); the kiosk holds catalog version {held}, the newest, "
                 f"and applicants were offered versions {min(versions)}..{max(versions)} in order; no error or "
-                f"out-of-service text in the attend output ({len(forbidden)} texts of en.json and "
-                f"{len(RAW_ERRORS)} raw ones); {len(s.approved)} approvals, password never echoed; flat, "
+                f"out-of-service text in the attend output ({len(forbidden)} texts of en.json, "
+                f"{len(RAW_ERRORS)} raw ones, no line marked '! '); {len(s.approved)} approvals, password never echoed; flat, "
                 + report)
     finally:
         if soak_run:
@@ -620,8 +691,9 @@ def soak(ctx, runs):
                 if process:
                     process.kill()
             console = getattr(soak_run, "console", None)
-            if console and console.isalive():
-                console.terminate(force=True)
+            if console and console.master is not None:
+                console.kill()
+                console.wait(10)
             if getattr(soak_run, "proxy", None):
                 soak_run.proxy.close()
             soak_run.hq.stop(check=False) if getattr(soak_run, "hq", None) else None
