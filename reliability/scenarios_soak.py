@@ -343,6 +343,8 @@ class Soak:
         self.catalog_every = 30.0 if short else 300.0
         self.sample_every = 2.0 if short else 5.0
         self.review_every = 2.0 if short else 4.0
+        # The last restart of headquarters comes two windows (and 10 s) before the end.
+        self.restarts_until = self.duration - 2 * self.window - 10
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.traffic_done = threading.Event()
@@ -473,6 +475,10 @@ class Soak:
         """Restarts headquarters (only until two flatness windows before the end, so its last start
         has two windows to compare), makes it unreachable for a few seconds, and publishes catalogs."""
         next_catalog = time.monotonic() + self.catalog_every * self.random.uniform(0.3, 0.7)
+        restarts, outages = ["restart-term", "restart-kill"], ["refuse", "blackhole"]
+        self.random.shuffle(restarts)
+        self.random.shuffle(outages)
+        deck = restarts + outages
         while not self.stop.is_set():
             now = time.monotonic()
             if now >= self.traffic_until:
@@ -490,11 +496,13 @@ class Soak:
             self.stop.wait(self.random.uniform(0.2, 1.0) * self.upload_every)
             if self.stop.is_set() or time.monotonic() >= self.traffic_until:
                 return
-            action = self.random.choice(["restart", "refuse", "blackhole", "none"])
-            if action == "restart" and time.monotonic() - self.started < self.duration - 2 * self.window - 10:
-                kill = self.random.random() < 0.5
-                self.events["restart-kill" if kill else "restart-term"] += 1
-                self.restart_hq(kill)
+            # Each kind once first, restarts first (they stop early), so that even a 2-minute run
+            # has them all; then at random.
+            action = deck.pop(0) if deck else self.random.choice(
+                ["restart-term", "restart-kill", "refuse", "blackhole", "none"])
+            if action.startswith("restart") and time.monotonic() - self.started < self.restarts_until:
+                self.events[action] += 1
+                self.restart_hq(kill=action == "restart-kill")
             elif action in ("refuse", "blackhole"):
                 self.events[action] += 1
                 self.proxy.set_mode(action)
@@ -661,13 +669,19 @@ def soak(ctx, runs):
             if problem:
                 problems.append(problem)
         text, problem = s.hq_figures
-        figures.append(text + f" (its start {len(s.hq_samples)} of {len(s.hq_samples)})")
+        earlier = [series for series in s.hq_samples[:-1] if series]
+        figures.append(text + (f" (its last start of {len(s.hq_samples)}; the earlier ones peaked at "
+                               f"{max(x[1] for series in earlier for x in series) / 1024:.1f} MiB and "
+                               f"{max(x[2] for series in earlier for x in series)} fds)" if earlier else ""))
         if problem:
             problems.append(problem)
         report = f"first and last {s.window:.0f} s: " + "; ".join(figures)
         if problems:
             raise Failure("not flat: " + "; ".join(problems) + "\n" + report)
 
+        missed = [kind for kind in ("restart-term", "restart-kill", "refuse", "blackhole") if not s.events[kind]]
+        if missed and minutes >= 2:
+            raise Failure(f"the run never did {', '.join(missed)} to headquarters (events: {s.events})")
         codes = [u[1] for u in s.uploads]
         during = [u for u in s.uploads if u[0] <= s.duration + 5]
         slowest = max(u[2] for u in s.uploads)
@@ -682,19 +696,21 @@ def soak(ctx, runs):
                 f"75 x{codes.count(75)} (slowest {slowest:.1f} s); the kiosk holds catalog version {held}, the newest, "
                 f"and applicants were offered versions {min(versions)}..{max(versions)} in order; no error or "
                 f"out-of-service text in the attend output ({len(forbidden)} texts of en.json, "
-                f"{len(RAW_ERRORS)} raw ones, no line marked '! '); {len(s.approved)} approvals, password never echoed; flat, "
-                + report)
+                f"{len(RAW_ERRORS)} raw ones, no line marked '! '); {len(s.approved)} approvals, password never "
+                f"echoed; flat, " + report)
     finally:
         if soak_run:
             soak_run.stop.set()
-            for process in (getattr(soak_run, "attend", None),):
-                if process:
-                    process.kill()
+            attend = getattr(soak_run, "attend", None)
+            if attend:
+                attend.kill()
+                attend.wait(10)
             console = getattr(soak_run, "console", None)
             if console and console.master is not None:
                 console.kill()
                 console.wait(10)
             if getattr(soak_run, "proxy", None):
                 soak_run.proxy.close()
-            soak_run.hq.stop(check=False) if getattr(soak_run, "hq", None) else None
+            if getattr(soak_run, "hq", None):
+                soak_run.hq.stop(check=False)
         remove(work)
