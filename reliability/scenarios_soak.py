@@ -682,6 +682,16 @@ def soak(ctx, runs):
         missed = [kind for kind in ("restart-term", "restart-kill", "refuse", "blackhole") if not s.events[kind]]
         if missed and minutes >= 2:
             raise Failure(f"the run never did {', '.join(missed)} to headquarters (events: {s.events})")
+        kinds = {}
+        for _, upload_code, _, upload_out, upload_err in s.uploads:
+            found = re.findall(r"upload failed \((\w+)\)", upload_err)
+            if upload_code == 75 and not found:
+                raise Failure(f"kiosk upload exited 75 without an `upload failed (...)` line: {upload_err[-300:]!r}")
+            for kind in found:
+                kinds[kind] = kinds.get(kind, 0) + 1
+            for said in ("catalog not updated", "headquarters already had it"):
+                if said in upload_out + upload_err:
+                    kinds[said] = kinds.get(said, 0) + (upload_out + upload_err).count(said)
         codes = [u[1] for u in s.uploads]
         during = [u for u in s.uploads if u[0] <= s.duration + 5]
         slowest = max(u[2] for u in s.uploads)
@@ -693,7 +703,8 @@ def soak(ctx, runs):
                 f"{s.events['fetch']} extra `kiosk catalog fetch`",
                 f"all {len(printed)} printed references at headquarters exactly once (hq.sqlite and export "
                 f"--opening-key), each with the answers typed for it; uploads exited 0 x{codes.count(0)}, "
-                f"75 x{codes.count(75)} (slowest {slowest:.1f} s); the kiosk holds catalog version {held}, the newest, "
+                f"75 x{codes.count(75)} (slowest {slowest:.1f} s; said: "
+                f"{', '.join(f'{k} x{n}' for k, n in sorted(kinds.items())) or 'no failure'}); the kiosk holds catalog version {held}, the newest, "
                 f"and applicants were offered versions {min(versions)}..{max(versions)} in order; no error or "
                 f"out-of-service text in the attend output ({len(forbidden)} texts of en.json, "
                 f"{len(RAW_ERRORS)} raw ones, no line marked '! '); {len(s.approved)} approvals, password never "
