@@ -354,7 +354,8 @@ class Soak:
         self.typed = []
         self.approved = []
         self.uploads = []
-        self.events = {"restart-term": 0, "restart-kill": 0, "refuse": 0, "blackhole": 0, "fetch": 0}
+        self.events = {"restart-term": 0, "restart-kill": 0, "refuse": 0, "blackhole": 0, "fetch": 0,
+                       "fetch-unreachable": 0}
         self.catalog_versions = []
 
     def problem(self, text):
@@ -488,7 +489,7 @@ class Soak:
                 next_catalog = now + self.catalog_every * self.random.uniform(0.7, 1.3)
                 if self.random.random() < 0.4:
                     code, out, err = self.kiosk.run("catalog", "fetch", "--hq", self.proxy.url,
-                                                    "--hq-key", self.hq.public_key, timeout=60)
+                                                    "--hq-key", self.hq.public_key, timeout=150)
                     self.events["fetch"] += 1
                     if code not in (0, 75):
                         self.problem(f"kiosk catalog fetch exited {code}: {(err or out).strip()[-300:]}")
@@ -506,7 +507,20 @@ class Soak:
             elif action in ("refuse", "blackhole"):
                 self.events[action] += 1
                 self.proxy.set_mode(action)
-                self.stop.wait(self.random.uniform(0.3, 1.2) * self.upload_every)
+                until = time.monotonic() + self.random.uniform(0.3, 1.2) * self.upload_every
+                # A catalog fetch meets the outage too: it must say "unreachable" (75). A black hole
+                # holds `kiosk catalog fetch` for its fixed 60 s deadline, so only in long runs.
+                if self.random.random() < 0.5 and (action == "refuse" or self.upload_every >= 60):
+                    started = time.monotonic()
+                    code, out, err = self.kiosk.run("catalog", "fetch", "--hq", self.proxy.url,
+                                                    "--hq-key", self.hq.public_key, timeout=150)
+                    self.events["fetch-unreachable"] += 1
+                    self.fetch_seconds = max(getattr(self, "fetch_seconds", 0), time.monotonic() - started)
+                    if code != 75:
+                        self.problem(f"kiosk catalog fetch with headquarters {action}d exited {code}, not 75: "
+                                     f"{(err or out).strip()[-300:]}")
+                        return
+                self.stop.wait(max(0.0, until - time.monotonic()))
                 self.proxy.set_mode("pass")
 
     def run_thread(self, target):
@@ -700,7 +714,8 @@ def soak(ctx, runs):
                 f"every {s.upload_every:.0f} s through a proxy; kiosk-hq restarted {s.events['restart-term']}x by "
                 f"SIGTERM and {s.events['restart-kill']}x by SIGKILL, refused {s.events['refuse']}x and "
                 f"black-holed {s.events['blackhole']}x; {len(s.catalog_versions)} catalogs published, "
-                f"{s.events['fetch']} extra `kiosk catalog fetch`",
+                f"{s.events['fetch']} extra `kiosk catalog fetch` and {s.events['fetch-unreachable']} while "
+                f"headquarters was unreachable (each 75, slowest {getattr(s, 'fetch_seconds', 0):.1f} s)",
                 f"all {len(printed)} printed references at headquarters exactly once (hq.sqlite and export "
                 f"--opening-key), each with the answers typed for it; uploads exited 0 x{codes.count(0)}, "
                 f"75 x{codes.count(75)} (slowest {slowest:.1f} s; said: "
