@@ -17,6 +17,7 @@ open file descriptors of each long-running process are flat between the first an
 window of the run.
 """
 
+import collections
 import errno
 import fcntl
 import json
@@ -291,17 +292,24 @@ class Console:
 
 
 def _sample(pid):
-    """(VmRSS in KiB, open fds) of a live process, or None."""
+    """(VmRSS in KiB, open fds, what they are) of a live process, or None. What they are: each fd's
+    target with pipe, socket and anon_inode numbers dropped, so two samples can be compared."""
     try:
         with open(f"/proc/{pid}/status") as f:
             rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-        return rss, len(os.listdir(f"/proc/{pid}/fd"))
+        targets = []
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                targets.append(re.sub(r":\[\d+\]$", "", os.readlink(f"/proc/{pid}/fd/{fd}")))
+            except OSError:
+                pass  # closed meanwhile
+        return rss, len(targets), tuple(sorted(targets))
     except (OSError, StopIteration, ValueError):
         return None
 
 
 def flatness(name, samples, window):
-    """Compares the first and the last `window` seconds of `samples` [(t, rss KiB, fds)], t from
+    """Compares the first and the last `window` seconds of `samples` [(t, rss KiB, fds, targets)], t from
     the process's start. Returns (figures text, problem text or None)."""
     if not samples:
         return f"{name}: no samples", f"{name}: never sampled"
@@ -319,6 +327,13 @@ def flatness(name, samples, window):
                f"(range {min(s[1] for s in first) / 1024:.1f}-{max(s[1] for s in first) / 1024:.1f} -> "
                f"{min(s[1] for s in last) / 1024:.1f}-{max(s[1] for s in last) / 1024:.1f}), "
                f"fds min {fd_first} -> {fd_last} (max {max(s[2] for s in first)} -> {max(s[2] for s in last)})")
+    if fd_last != fd_first:
+        # What the descriptors that came (or went) are, between the fewest of each window.
+        before = collections.Counter(min(first, key=lambda s: s[2])[3])
+        after = collections.Counter(min(last, key=lambda s: s[2])[3])
+        changed = [f"+{n} {os.path.basename(t) if t.startswith('/') else t}" for t, n in (after - before).items()]
+        changed += [f"-{n} {os.path.basename(t) if t.startswith('/') else t}" for t, n in (before - after).items()]
+        figures += f" [{', '.join(sorted(changed))}]"
     problems = []
     growth = rss_last - rss_first
     if growth > RSS_FLOOR_KIB and growth > RSS_GROWTH * rss_first:
