@@ -49,6 +49,12 @@ STAFF, PASSWORD = "soak.desk", "soak-desk-password-1"
 # a reopened WAL/-shm pair and one extra connection are allowed; one fd leaked per upload (30 in a
 # full run, 8 in a short one) or per applicant is not.
 RSS_GROWTH, RSS_FLOOR_KIB, FD_GROWTH = 0.20, 8 * 1024, 3
+# SQLite connections are counted apart from the other descriptors: kiosk and kiosk-hq open their
+# databases as GRDB DatabasePools, which open reader connections (the file and its -wal, two fds
+# each) lazily, one more whenever reads overlap, up to GRDB's default maximumReaderCount of 5 plus
+# the writer. So a database file may be open up to 6 times without a leak (attend gained its first
+# reader about 10 minutes into a 20-minute run); more than that is a leak of connections.
+DB_OPENS = 1 + 5
 
 # What an applicant must never see (Kiosk/strings/en.json): the store failure and the out-of-service
 # screen, and every error.* / input.* text, since the scripted answers are all valid, plus what a
@@ -321,12 +327,21 @@ def flatness(name, samples, window):
                 f"{name} was sampled for {end - start:.0f} s, less than two {window:.0f} s windows")
     rss_first = statistics.median(s[1] for s in first)
     rss_last = statistics.median(s[1] for s in last)
+    def other(sample):  # the descriptors that are not a database file, its -wal or -shm
+        return sum(1 for t in sample[3] if not re.search(r"\.sqlite(-wal|-shm)?$", t))
+
+    def opens(sample):  # the most times one database file is open (one per connection)
+        counts = collections.Counter(t for t in sample[3] if t.endswith(".sqlite"))
+        return max(counts.values(), default=0)
     fd_first = min(s[2] for s in first)
     fd_last = min(s[2] for s in last)
+    other_first, other_last = min(other(s) for s in first), min(other(s) for s in last)
+    most_opens = max(opens(s) for s in samples)
     figures = (f"{name}: RSS median {rss_first / 1024:.1f} -> {rss_last / 1024:.1f} MiB "
                f"(range {min(s[1] for s in first) / 1024:.1f}-{max(s[1] for s in first) / 1024:.1f} -> "
                f"{min(s[1] for s in last) / 1024:.1f}-{max(s[1] for s in last) / 1024:.1f}), "
-               f"fds min {fd_first} -> {fd_last} (max {max(s[2] for s in first)} -> {max(s[2] for s in last)})")
+               f"fds min {fd_first} -> {fd_last} (max {max(s[2] for s in first)} -> {max(s[2] for s in last)}; "
+               f"not the database's {other_first} -> {other_last}; database open at most {most_opens}x)")
     if fd_last != fd_first:
         # What the descriptors that came (or went) are, between the fewest of each window.
         before = collections.Counter(min(first, key=lambda s: s[2])[3])
@@ -339,8 +354,12 @@ def flatness(name, samples, window):
     if growth > RSS_FLOOR_KIB and growth > RSS_GROWTH * rss_first:
         problems.append(f"{name}'s RSS grew {growth / 1024:.1f} MiB ({growth / rss_first:.0%}) from the first "
                         f"{window:.0f} s to the last (limit: {RSS_GROWTH:.0%} and {RSS_FLOOR_KIB // 1024} MiB)")
-    if fd_last - fd_first > FD_GROWTH:
-        problems.append(f"{name}'s open file descriptors grew from {fd_first} to {fd_last} (limit +{FD_GROWTH})")
+    if other_last - other_first > FD_GROWTH:
+        problems.append(f"{name}'s open file descriptors other than its database's grew from {other_first} to "
+                        f"{other_last} (limit +{FD_GROWTH})")
+    if most_opens > DB_OPENS:
+        problems.append(f"{name} had its database open {most_opens} times at once (a pool of at most "
+                        f"{DB_OPENS} connections)")
     return figures, "; ".join(problems) or None
 
 
