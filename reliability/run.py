@@ -8,7 +8,9 @@ skipped, never silently passed; in CI (environment CI set) a skipped scenario fa
 
   python3 reliability/run.py            # the full run (200 attend kills, 100 batch and upload
                                         # kills, fuzzing 5 min per target); writes docs/RELIABILITY.md
-  python3 reliability/run.py --short    # the CI run: fewer kills, 8 s per fuzz target
+  python3 reliability/run.py --short    # the CI run: fewer kills, 8 s per fuzz target, a 2 min soak
+                                        # beside the rest (~4 min)
+  python3 reliability/run.py --only soak --soak 30   # the day-of-service soak alone, 30 minutes
 
 Scenarios: attend-kill, batch-kill, upload-kill, full-disk, damaged-db, fuzz, durable-attend,
 durable-hq and durable-seal (under strace: each reference and each 201 is written after the sync
@@ -17,8 +19,11 @@ hostile-hq (foreign references, unsigned manifests, slow bodies against kiosk-hq
 cuts on reliability/powerfs.py, a FUSE filesystem that undoes every unsynced write and name on a
 cut: power-fs (its own self-test), power-attend, power-batch, power-upload and power-hq (100 cuts
 each in the full run; needs /dev/fuse, fusepy, Debian's fuse3 and libfuse2; POWERFS_LOSE_SYNCED=1
-makes it a broken disk that loses synced writes too, on which they must fail). `--only NAME ...`
-runs some of them. The programs come from .build/release (full) or .build/debug (short), or
+makes it a broken disk that loses synced writes too, on which they must fail), and soak (a
+compressed day of service: walk-ins through `kiosk attend`, approvals in `kiosk review` on a
+pseudo-terminal, uploads to a kiosk-hq restarted and made unreachable at random, new catalogs;
+`--soak MINUTES` sets its length, full 30, --short 2; it runs beside the other scenarios).
+`--only NAME ...` runs some of them. The programs come from .build/release (full) or .build/debug (short), or
 --bin DIR. Needs python3, sqlite3, tar, openssl, strace; the fuzz scenario also needs swiftc.
 """
 
@@ -44,6 +49,7 @@ import scenarios_fuzz  # noqa: E402
 import scenarios_hostile  # noqa: E402
 import scenarios_kill  # noqa: E402
 import scenarios_power  # noqa: E402
+import scenarios_soak  # noqa: E402
 
 # name: (function, runs in the full suite, runs in --short)
 SCENARIOS = {
@@ -62,6 +68,8 @@ SCENARIOS = {
     "power-batch": (scenarios_power.batch, 100, 9),
     "power-upload": (scenarios_power.upload, 100, 6),
     "power-hq": (scenarios_power.hq, 100, 6),
+    # its "runs" are minutes: a compressed day of service (--soak MINUTES)
+    "soak": (scenarios_soak.soak, 30, 2),
 }
 
 
@@ -123,6 +131,8 @@ def main():
     parser.add_argument("--bin", help="folder holding the built kiosk and kiosk-hq")
     parser.add_argument("--seed", type=int, default=None, help="random seed (printed; rerun with it to repeat)")
     parser.add_argument("--runs", type=int, help="override the number of kills / flips / fuzz seconds")
+    parser.add_argument("--soak", type=float, metavar="MINUTES",
+                        help="length of the soak scenario in minutes (full 30, short 2)")
     parser.add_argument("--fuzz-seconds", type=int, help="seconds per fuzz target (full 300, short 8)")
     parser.add_argument("--write-doc", action="store_true", help="write docs/RELIABILITY.md (default in a full run)")
     parser.add_argument("--json-result", help=argparse.SUPPRESS)  # where a scenario run beside the others reports
@@ -153,6 +163,8 @@ def main():
         runs = args.runs or (short_runs if args.short else full_runs)
         if name == "fuzz" and args.fuzz_seconds:
             runs = args.fuzz_seconds
+        if name == "soak" and args.soak:
+            runs = args.soak
         print(f"\n== {name}", flush=True)
         started = time.monotonic()
         try:
