@@ -500,11 +500,12 @@ def upload(ctx, runs):
         originals = {}
         copy = None
         # A quarter of the kills (at least two) at chosen points: kiosk-hq runs under strace, which
-        # holds each sync's return SYNC_DELAY, and the kill falls the moment its database shows the
-        # next batch: stored and committed at headquarters, its 201 not sent. Half of them kill the
+        # holds each write to its sockets SYNC_DELAY, and the kill falls the moment its database
+        # shows the next batch: stored and committed at headquarters, its 201 not sent. Half of them kill the
         # kiosk (which never reads the receipt), half kill kiosk-hq (which never sends it).
         chosen = max(2, runs // 4) if runs >= 4 else 0
         landed = {"kiosk": 0, "kiosk-hq": 0}
+        missed = []
         last_sequence = f"SELECT COALESCE(MAX(sequence), 0) FROM batch WHERE center = '{center}';"
         for run in range(runs):
             pending = int(sqlite(copy.path if copy else kiosk.database,
@@ -524,7 +525,11 @@ def upload(ctx, runs):
                 victim = ("kiosk", "kiosk-hq")[(runs - run) % 2]
                 if not getattr(hq, "wrapped", False) or hq.process is None:
                     hq.stop(check=False)
-                    upload_args[2] = hq.start(wrapper=_held(work, f"hq-{run}"))
+                    # SQLite makes a commit visible only after its sync, and the 201 follows at
+                    # once: holding headquarters' writes to its sockets (SQLite writes with
+                    # pwrite64, untouched) keeps the answer back while the kill falls.
+                    upload_args[2] = hq.start(wrapper=_held(work, f"hq-{run}", "write,writev,sendmsg,sendto",
+                                                            "delay_enter"))
             before = int(sqlite(hq_db, last_sequence, readonly=True))
             process = kiosk.start(*upload_args)
             process.close_input()
@@ -556,10 +561,14 @@ def upload(ctx, runs):
             in_flight += bool(set(signed) - set(kept))
             if victim and before + 1 in signed and before + 1 not in kept:
                 landed[victim] += 1
+            elif victim:
+                missed.append(f"{victim} at batch {before + 1}: headquarters holds "
+                              f"{'it' if before + 1 in signed else f'up to {max(signed, default=0)}'}, the kiosk "
+                              f"{'kept its receipt' if before + 1 in kept else 'no receipt'}")
             hot += copy.still_hot(when)
         if chosen and not all(landed.values()):
             raise Failure(f"the kills at headquarters' commit did not all land between its commit and the kiosk "
-                          f"keeping the receipt: {landed} of {chosen}")
+                          f"keeping the receipt: {landed} of {chosen} ({'; '.join(missed)})")
         hq.stop()
         upload_args[2] = hq.start()
         if copy:
@@ -604,7 +613,7 @@ def upload(ctx, runs):
                           f"for them: {wrong[:5]} ({len(inserted)} inserted, {len(kiosk_refs)} at the kiosk)")
         return (f"{kills} kills of `kiosk upload` against a real kiosk-hq on loopback ({kills - chosen} uniform in "
                 f"0..{span * 1.1:.2f} s; {chosen} the moment headquarters had committed a batch and held its 201, "
-                f"while strace held each of its syncs {SYNC_DELAY:.1f} s: {landed['kiosk']} of the kiosk, "
+                f"while strace held each of its socket writes {SYNC_DELAY:.1f} s: {landed['kiosk']} of the kiosk, "
                 f"{landed['kiosk-hq']} of kiosk-hq, each landing after the commit and before the receipt was kept; "
                 f"{completed} runs finished first)",
                 f"headquarters ends with all {len(kiosk_refs)} applications exactly once in {batches} batches "
