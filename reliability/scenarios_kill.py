@@ -418,7 +418,7 @@ def batch(ctx, runs):
                    if n != ".lock" and (n.startswith(".") or not n.endswith(".tar"))]
         if partial:
             raise Failure(f"files left in the outbox after the rerun: {partial[:5]}")
-        clear = clear_text_in(kiosk.data, [b"Surname-", b"3652504575"])
+        clear = clear_text_in(kiosk.data, [b"Surname-", b"surname-", b"3652504575"])
         if clear:
             raise Failure(f"personal data in clear after sealing everything: {clear[:5]}")
         return (f"{kills} kills of `kiosk batch create --limit 1|7|100|400` over {total} approved applications "
@@ -598,8 +598,8 @@ def upload(ctx, runs):
         batches = sqlite(hq_db, "SELECT COUNT(*) FROM batch;", readonly=True)
         # Neither data folder holds a surname or an RNOKPP in clear; only the opening key reads them.
         hq.stop()
-        clear = (clear_text_in(kiosk.data, [b"Surname-", b"3652504575"])
-                 + clear_text_in(hq.data, [b"Surname-", b"3652504575"]))
+        clear = (clear_text_in(kiosk.data, [b"Surname-", b"surname-", b"3652504575"])
+                 + clear_text_in(hq.data, [b"Surname-", b"surname-", b"3652504575"]))
         if clear:
             raise Failure(f"personal data in clear after the upload: {clear[:5]}")
         code, out, err = hq.run("export", "--opening-key", kiosk.opening_key, "--format", "jsonl", timeout=300)
