@@ -23,7 +23,7 @@ import time
 
 from kiosklib import (VENV_PYTHON, CrashCopy, Failure, HQ, Kiosk, Process, Skip, clear_text_in, environment,
                       insert_approved, kiosk_with_hq, remove, scratch, sqlite)
-from scenarios_kill import (CONFIRM, REVIEW, _attend_stored, _batch_state, _compare_batch_files, _compare_receipts,
+from scenarios_kill import (CONFIRM, REVIEW, SYNC_DELAY, _attend_stored, _start_attend, _batch_state, _compare_batch_files, _compare_receipts,
                             _hq_receipts, _letters, _receipts, _script, _typed, _upload_invariants,
                             _verify_chain)
 
@@ -31,9 +31,6 @@ POWERFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "powerfs.py")
 # A reference printed whole, on its line (the kiosk prints it once the commit is synced).
 REFERENCE_LINE = re.compile(rb"[A-Z0-9]{2,12}-\d{4}-\d{6}-[0-9A-Z]")
 ACCEPTED = re.compile(rb"accepted (\S+) batch (\d+):")
-# How long strace holds each fsync/fdatasync's return in the commit-window cuts (the commit is
-# synced, the kiosk has not printed its reference yet).
-SYNC_DELAY = 0.3
 # POWERFS_LOSE_SYNCED=1 runs powerfs with --lose-synced, a broken disk that loses synced writes
 # too, to check the checks: every power scenario must fail on it.
 LOSE_SYNCED = os.environ.get("POWERFS_LOSE_SYNCED") == "1"
@@ -197,36 +194,6 @@ def _dead(pid):
         except (OSError, IndexError):
             pass
     return True
-
-
-def _start_attend(kiosk, work, delayed):
-    """`kiosk attend`, or under strace holding each sync's return; (process, pid of the kiosk).
-
-    Not scenarios_kill._start_attend: that one takes strace's first child, which can be the
-    short-lived child strace forks to probe ptrace before it starts the program; here the child
-    must be running the kiosk binary."""
-    if not delayed:
-        process = kiosk.start("attend")
-        return process, process.popen.pid
-    strace = shutil.which("strace")
-    if not strace:
-        raise (Failure if os.environ.get("CI") else Skip)("strace is not installed (Debian's `strace`)")
-    process = Process([strace, "-f", "-qq", "-o", os.path.join(work, "strace.out"), "-e", "trace=fsync,fdatasync",
-                       "-e", f"inject=fsync,fdatasync:delay_exit={int(SYNC_DELAY * 1_000_000)}",
-                       *kiosk.args("attend")], kiosk.env)
-    binary = os.path.realpath(kiosk.binaries.kiosk)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{process.popen.pid}/task/{process.popen.pid}/children") as f:
-                for child in f.read().split():
-                    if os.path.realpath(f"/proc/{child}/exe") == binary:
-                        return process, int(child)
-        except OSError:
-            pass
-        time.sleep(0.002)
-    process.kill()
-    raise Failure(f"strace started no kiosk: {process.err[-400:].decode(errors='replace')!r}")
 
 
 def _count(counts, key):
