@@ -6,13 +6,13 @@ import KioskReceipt
 import KioskSupport
 
 /// `kiosk-hq centers`: which centers may upload, with which key.
-struct CentersCommand: ParsableCommand {
+struct CentersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "centers",
         abstract: "Register centers and list where their batches stand.",
         subcommands: [Add.self, List.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a center with its public key (the center's `kiosk keys show`).",
             discussion: "Registering the same key again is harmless; another key for a known center is refused.")
@@ -31,7 +31,7 @@ struct CentersCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let folder = try data.folder()
             let publicKey: Ed25519PublicKey
             do {
@@ -39,21 +39,21 @@ struct CentersCommand: ParsableCommand {
             } catch {
                 throw ValidationError("\(key) is not an Ed25519 public key PEM: \(error)")
             }
-            let database = try HQDatabase.open(at: folder.databasePath)
-            let center = try database.addCenter(code: code, key: publicKey, at: Date())
+            let center = try await data.withStore(folder) {
+                try await $0.addCenter(code: code, key: publicKey, at: Date())
+            }
             print("center \(center.code): key \(center.keyFingerprint)")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the centers, their key and last accepted batch.")
 
         @OptionGroup var data: HQDataOptions
 
-        func run() throws {
-            let database = try HQDatabase.open(at: try data.folder().databasePath)
-            let centers = try database.centerSummaries()
+        func run() async throws {
+            let centers = try await data.withStore(try data.folder()) { try await $0.centerSummaries() }
             if centers.isEmpty {
                 print("no center registered; add one with `kiosk-hq centers add CODE --key center.pub.pem`")
             }

@@ -11,7 +11,7 @@ import Glibc
 extension HQExport.Format: ExpressibleByArgument {}
 
 /// `kiosk-hq export`: the applications headquarters holds, for the units that take them on.
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the applications received, one a line, as JSON lines or CSV.",
@@ -73,21 +73,22 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let folder = try data.folder()
-        let database = try HQDatabase.open(at: folder.databasePath)
-        let export = HQExport(folder: folder, database: database, openingKeys: try loadOpeningKeys())
+        let openingKeys = try loadOpeningKeys()
         let selection = HQExport.Selection(center: center, since: since, unit: unit)
-        let summary: HQExport.Summary
-        if let output {
-            let destination = URL(fileURLWithPath: output)
-            let stream = try DurableStream(temporary: DurableFile.temporaryURL(for: destination), exclusive: false)
-            summary = try export.run(selection, format: format) { text in
-                try Array(text.utf8).withUnsafeBytes { try stream.write($0) }
+        let summary = try await data.withStore(folder) { store in
+            let export = HQExport(folder: folder, store: store, openingKeys: openingKeys)
+            if let output {
+                let destination = URL(fileURLWithPath: output)
+                let stream = try DurableStream(temporary: DurableFile.temporaryURL(for: destination), exclusive: false)
+                let summary = try await export.run(selection, format: format) { text in
+                    try Array(text.utf8).withUnsafeBytes { try stream.write($0) }
+                }
+                try stream.commit(to: destination)
+                return summary
             }
-            try stream.commit(to: destination)
-        } else {
-            summary = try export.run(selection, format: format) { text in
+            return try await export.run(selection, format: format) { text in
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }

@@ -25,9 +25,36 @@ struct HQDataOptions: ParsableArguments {
     @Option(
         name: .customLong("data-dir"),
         help: ArgumentHelp(
-            "Headquarters' data folder (database, receipt key, batches).",
+            "Headquarters' data folder (keys; without --database also hq.sqlite and the batches).",
             discussion: "Default: $KIOSK_HQ_DATA_DIR, else ./hq-data.", valueName: "dir"))
     var dataDir: String?
+
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "Keep centers, batches, receipts and records in this PostgreSQL database, shared by every instance.",
+            discussion: """
+                postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require], or \
+                postgres://USER@/DATABASE?host=/run/postgresql for a Unix socket; PGPASSWORD is read when \
+                the URL holds no password. Default: $KIOSK_HQ_DATABASE, else SQLite in the data folder.
+                """, valueName: "url"))
+    var database: String?
+
+    /// The PostgreSQL URL from --database or KIOSK_HQ_DATABASE, or nil for SQLite.
+    var databaseURL: String? {
+        database ?? ProcessInfo.processInfo.environment["KIOSK_HQ_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Runs `body` with headquarters' store: PostgreSQL when a database URL is given, else the
+    /// data folder's SQLite database.
+    func withStore<T>(
+        _ folder: HQFolder, logger: Logger = Logger(label: "kiosk-hq"), _ body: (any HQStore) async throws -> T
+    ) async throws -> T {
+        guard let url = databaseURL else {
+            return try await body(try SQLiteHQStore.open(folder))
+        }
+        return try await PostgresHQStore.withStore(url: url, logger: logger) { try await body($0) }
+    }
 
     /// The folder, created (0700) if missing.
     func folder() throws -> HQFolder {

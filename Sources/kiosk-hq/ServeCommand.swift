@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskHQ
+import Logging
 
 /// `kiosk-hq serve`: the HTTPS intake server.
 struct ServeCommand: AsyncParsableCommand {
@@ -80,10 +81,15 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = HQLogging.bootstrap()
         let folder = try data.folder()
         folder.removeAbandonedUploads()
-        let database = try HQDatabase.open(at: folder.databasePath)
+        try await data.withStore(folder, logger: logger) { store in
+            try await serve(folder: folder, store: store, logger: logger)
+        }
+    }
+
+    private func serve(folder: HQFolder, store: any HQStore, logger: Logger) async throws {
         // Public keys only: the opening key stays off the intake server (it may be absent here).
         let intake = Intake(
-            folder: folder, database: database, receiptKey: try folder.loadReceiptKey(),
+            folder: folder, store: store, receiptKey: try folder.loadReceiptKey(),
             sealingKeys: try folder.loadSealingKeys(), maxBatchBytes: maxBatchMB << 20, logger: logger)
         let (host, port) = try Self.split(listen)
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificate: cert, key: $0) } }

@@ -41,24 +41,25 @@ struct ExportTests {
 
     func export(
         _ selection: HQExport.Selection = .init(), _ format: HQExport.Format
-    ) throws -> (String, HQExport.Summary) {
+    ) async throws -> (String, HQExport.Summary) {
         var text = ""
-        let summary = try HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.openingKey]).run(
-            selection, format: format
-        ) {
-            text += $0
-        }
+        let summary = try await HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.openingKey])
+            .run(
+                selection, format: format
+            ) {
+                text += $0
+            }
         return (text, summary)
     }
 
-    func lines(_ selection: HQExport.Selection = .init()) throws -> [[String: Any]] {
-        try export(selection, .jsonl).0.split(separator: "\n").map {
+    func lines(_ selection: HQExport.Selection = .init()) async throws -> [[String: Any]] {
+        try await export(selection, .jsonl).0.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
     }
 
-    @Test func theSamePersonIsFlaggedAcrossCentersAndOnlyThen() throws {
-        let records = try lines()
+    @Test func theSamePersonIsFlaggedAcrossCentersAndOnlyThen() async throws {
+        let records = try await lines()
         #expect(records.count == 5)
         func flags(_ center: String, _ surname: String) -> [(Int, Bool)] {
             records.filter {
@@ -76,17 +77,17 @@ struct ExportTests {
         #expect(records.allSatisfy { $0["catalog_version"] as? Int == 0 })
     }
 
-    @Test func theSelectionByCenterUnitAndDayStillCountsEveryStoredBatch() throws {
-        let (_, summary) = try export(.init(center: "CENB"), .jsonl)
+    @Test func theSelectionByCenterUnitAndDayStillCountsEveryStoredBatch() async throws {
+        let (_, summary) = try await export(.init(center: "CENB"), .jsonl)
         #expect(summary == HQExport.Summary(applications: 2, batches: 1, sameNumber: 1, sameNumberOtherCenter: 1))
-        let units = try lines(.init(unit: "u2"))
+        let units = try await lines(.init(unit: "u2"))
         #expect(units.count == 1 && units[0]["same_number_count"] as? Int == 2)
-        #expect(try lines(.init(since: "2999-01-01")).isEmpty)
-        #expect(try lines(.init(since: "2000-01-01")).count == 5)
+        #expect(try await lines(.init(since: "2999-01-01")).isEmpty)
+        #expect(try await lines(.init(since: "2000-01-01")).count == 5)
     }
 
-    @Test func csvOpensInASpreadsheetWithEveryRowWholeAndNoFormula() throws {
-        let (text, _) = try export(.init(), .csv)
+    @Test func csvOpensInASpreadsheetWithEveryRowWholeAndNoFormula() async throws {
+        let (text, _) = try await export(.init(), .csv)
         #expect(text.hasPrefix("\u{FEFF}center,batch,received_at,reference,"))
         let folder = try TemporaryFolder(prefix: "hq-export")
         let file = folder.path("export.csv")
@@ -113,7 +114,7 @@ struct ExportTests {
         #expect(rows.dropFirst().map { $0[same] }.sorted() == ["0", "0", "2", "2", "2"])
     }
 
-    @Test func aStoredBatchChangedOnDiskIsRefusedBeforeAnythingIsWritten() throws {
+    @Test func aStoredBatchChangedOnDiskIsRefusedBeforeAnythingIsWritten() async throws {
         // Given one stored batch whose sealed records were altered after intake (one bit)
         let file = try #require(
             FileManager.default.enumerator(atPath: hq.folder.batchesURL.path)?.allObjects.compactMap { $0 as? String }
@@ -125,8 +126,8 @@ struct ExportTests {
 
         // Then the export stops with the file's name and writes nothing
         var written = ""
-        #expect {
-            try HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.openingKey]).run(
+        await #expect {
+            try await HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.openingKey]).run(
                 .init(), format: .jsonl
             ) { written += $0 }
         } throws: { error in

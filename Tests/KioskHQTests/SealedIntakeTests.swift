@@ -22,9 +22,9 @@ struct SealedIntakeTests {
 
     func export(
         _ format: HQExport.Format, keys: [X25519PrivateKey] = [TestBatch.openingKey], database: HQDatabase? = nil
-    ) throws -> String {
+    ) async throws -> String {
         var text = ""
-        _ = try HQExport(folder: hq.folder, database: database ?? hq.database, openingKeys: keys).run(
+        _ = try await HQExport(folder: hq.folder, database: database ?? hq.database, openingKeys: keys).run(
             .init(), format: format
         ) { text += $0 }
         return text
@@ -95,12 +95,12 @@ struct SealedIntakeTests {
 
         // Then both are accepted, and export with the two opening keys opens both
         #expect(statuses == [201, 201])
-        let lines = try export(.jsonl, keys: [TestBatch.openingKey, TestBatch.otherOpeningKey])
+        let lines = try await export(.jsonl, keys: [TestBatch.openingKey, TestBatch.otherOpeningKey])
             .split(separator: "\n")
         #expect(lines.count == 6)
         // And with only one of them it fails, naming the batch and both fingerprints
-        #expect {
-            _ = try export(.jsonl, keys: [TestBatch.otherOpeningKey])
+        await #expect {
+            _ = try await export(.jsonl, keys: [TestBatch.otherOpeningKey])
         } throws: { error in
             let text = "\(error)"
             return text.contains("DEMO01 batch 1") && text.contains(TestBatch.openingKey.publicKey.fingerprint)
@@ -142,7 +142,7 @@ struct SealedIntakeTests {
             #expect(!Self.contains(bytes, Array("3652504575".utf8)), "\(file) holds the RNOKPP in clear")
         }
         // And the opening key does open it
-        #expect(try export(.jsonl).contains(Self.canary))
+        #expect(try await export(.jsonl).contains(Self.canary))
     }
 
     // MARK: - Export
@@ -165,10 +165,10 @@ struct SealedIntakeTests {
         try #require(statuses == [201, 201])
 
         // When they are exported with the opening key
-        let jsonl = try export(.jsonl).split(separator: "\n").map {
+        let jsonl = try await export(.jsonl).split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
-        let csv = try export(.csv)
+        let csv = try await export(.csv)
 
         // Then every record is there, in order, with its answers opened
         #expect(jsonl.compactMap { $0["reference"] as? String } == first.references + second.references)
@@ -198,10 +198,11 @@ struct SealedIntakeTests {
         try #require(status == 201)
 
         var written = ""
-        #expect {
-            _ = try HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.otherOpeningKey]).run(
-                .init(), format: .csv
-            ) { written += $0 }
+        await #expect {
+            _ = try await HQExport(folder: hq.folder, database: hq.database, openingKeys: [TestBatch.otherOpeningKey])
+                .run(
+                    .init(), format: .csv
+                ) { written += $0 }
         } throws: { error in
             let text = "\(error)"
             return text.contains("DEMO01 batch 1") && text.contains(TestBatch.openingKey.publicKey.fingerprint)
@@ -223,8 +224,8 @@ struct SealedIntakeTests {
         try #require(status == 201)
 
         // Then export opens it, finds the difference, and writes nothing
-        #expect {
-            _ = try export(.jsonl)
+        await #expect {
+            _ = try await export(.jsonl)
         } throws: { error in
             "\(error)".contains("does not verify") && "\(error)".contains("reference")
         }

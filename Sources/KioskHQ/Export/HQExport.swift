@@ -53,26 +53,35 @@ public struct HQExport {
     }
 
     let folder: HQFolder
-    let database: HQDatabase
+    let store: any HQStore
     /// The opening keys by the fingerprint of their public key.
     let openingKeys: [String: X25519PrivateKey]
 
     /// - Parameter openingKeys: headquarters' opening keys, the current one and any retired ones
     ///   that batches still held here were sealed to.
-    public init(folder: HQFolder, database: HQDatabase, openingKeys: [X25519PrivateKey]) {
+    public init(folder: HQFolder, store: any HQStore, openingKeys: [X25519PrivateKey]) {
         self.folder = folder
-        self.database = database
+        self.store = store
         self.openingKeys = Dictionary(openingKeys.map { ($0.publicKey.fingerprint, $0) }) { first, _ in first }
+    }
+
+    /// Export from the data folder's SQLite database.
+    public init(folder: HQFolder, database: HQDatabase, openingKeys: [X25519PrivateKey]) {
+        self.init(folder: folder, store: SQLiteHQStore(database), openingKeys: openingKeys)
     }
 
     /// Writes the selected applications through `write` (text in pieces, in order).
     public func run(
         _ selection: Selection, format: Format, write: @escaping (String) throws -> Void
-    ) throws -> Summary {
-        let batches = try database.acceptedBatches()
+    ) async throws -> Summary {
+        let batches = try await store.acceptedBatches()
+        var keys: [String: Ed25519PublicKey] = [:]
+        for center in Set(batches.map(\.center)) {
+            keys[center] = try await centerKey(center)
+        }
         var tally = NationalNumberTally()
         for batch in batches {
-            try read(batch) { record in
+            try await read(batch, key: keys[batch.center]!) { record in
                 if let key = NationalNumberTally.key(record["answers"] as? [String: Any] ?? [:]) {
                     tally.count(key, center: batch.center)
                 }
@@ -85,7 +94,7 @@ public struct HQExport {
         for batch in batches where selection.includes(batch) {
             summary.batches += 1
             var failure: (any Error)?
-            try read(batch) { record in
+            try await read(batch, key: keys[batch.center]!) { record in
                 guard failure == nil else { return }
                 let answers = record["answers"] as? [String: Any] ?? [:]
                 if let unit = selection.unit, answers["unit"] as? String != unit { return }
@@ -109,8 +118,15 @@ public struct HQExport {
 
     /// Streams the records of a stored batch (opening them when sealed), then checks that the
     /// file still holds the batch accepted at intake: digest, signature, count and references.
-    private func read(_ batch: AcceptedBatch, _ body: ([String: Any]) -> Void) throws {
-        let path = folder.url.appendingPathComponent(batch.file).path
+    private func read(_ batch: AcceptedBatch, key: Ed25519PublicKey, _ body: ([String: Any]) -> Void) async throws {
+        try await store.withArchive(of: batch, folder: folder) { path in
+            try read(batch, path: path, key: key, body)
+        }
+    }
+
+    private func read(
+        _ batch: AcceptedBatch, path: String, key: Ed25519PublicKey, _ body: ([String: Any]) -> Void
+    ) throws {
         let name = "\(batch.center) batch \(batch.sequence) (\(path))"
         let contents: BatchContents
         do {
@@ -130,7 +146,7 @@ public struct HQExport {
                 "\(name) no longer holds the records accepted at intake (digest or count differs); nothing exported")
         }
         do {
-            try BatchVerifier.verify(contents, key: try centerKey(batch.center), previous: nil)
+            try BatchVerifier.verify(contents, key: key, previous: nil)
         } catch {
             throw HQError("\(name) does not verify: \(error); nothing exported")
         }
@@ -163,8 +179,8 @@ public struct HQExport {
     }
 
     /// The registered key of `center`, which signed its batches.
-    private func centerKey(_ center: String) throws -> Ed25519PublicKey {
-        guard let record = try database.center(code: center) else {
+    private func centerKey(_ center: String) async throws -> Ed25519PublicKey {
+        guard let record = try await store.center(code: center) else {
             throw HQError("center \(center) is not registered")
         }
         return try Ed25519PublicKey(pemRepresentation: record.publicKeyPEM)

@@ -64,7 +64,7 @@ final class IncomingFile {
 ///
 /// Whoever holds it must call `discard()` or `moveInto(_:)`; the file is removed when the
 /// last holder drops it without moving it.
-struct ReceivedBody: Sendable {
+public struct ReceivedBody: Sendable {
     let file: DurableStream
     /// Hex SHA-256 of the whole body.
     let sha256: String

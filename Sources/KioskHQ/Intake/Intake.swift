@@ -3,6 +3,7 @@ import KioskBatch
 import KioskCrypto
 import KioskReceipt
 import Logging
+import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +38,8 @@ public enum IntakeOutcome: Equatable, Sendable {
 /// and trusts the signed manifest's count and references, and stores the batch as received.
 public final class Intake: Sendable {
     public let folder: HQFolder
-    public let database: HQDatabase
+    /// Where batches are stored: SQLite in the folder, or PostgreSQL shared by several instances.
+    public let store: any HQStore
     let receiptKey: Ed25519PrivateKey
     /// Fingerprints of the sealing public keys a batch may be sealed to (current first).
     let sealingFingerprints: [String]
@@ -49,11 +51,11 @@ public final class Intake: Sendable {
     /// - Parameter sealingKeys: headquarters' sealing public keys, the current one first
     ///   (`HQFolder.loadSealingKeys()`); a batch sealed to any other key is refused.
     public init(
-        folder: HQFolder, database: HQDatabase, receiptKey: Ed25519PrivateKey, sealingKeys: [X25519PublicKey],
+        folder: HQFolder, store: any HQStore, receiptKey: Ed25519PrivateKey, sealingKeys: [X25519PublicKey],
         maxBatchBytes: Int, logger: Logger
     ) {
         self.folder = folder
-        self.database = database
+        self.store = store
         self.receiptKey = receiptKey
         self.sealingFingerprints = sealingKeys.map(\.fingerprint)
         self.maxBatchBytes = maxBatchBytes
@@ -64,47 +66,52 @@ public final class Intake: Sendable {
         readerLimits = limits
     }
 
+    /// Intake on the data folder's SQLite database.
+    public convenience init(
+        folder: HQFolder, database: HQDatabase, receiptKey: Ed25519PrivateKey, sealingKeys: [X25519PublicKey],
+        maxBatchBytes: Int, logger: Logger
+    ) {
+        self.init(
+            folder: folder, store: SQLiteHQStore(database), receiptKey: receiptKey, sealingKeys: sealingKeys,
+            maxBatchBytes: maxBatchBytes, logger: logger)
+    }
+
     /// The registered center `code`, or 403; a code that cannot be a center is 400.
-    public func registeredCenter(_ code: String) throws(IntakeError) -> CenterRecord {
+    public func registeredCenter(_ code: String) async throws(IntakeError) -> CenterRecord {
         guard CenterCode.isValid(code) else {
             throw IntakeError(
                 .malformed, "\"\(code.prefix(40))\" is not a center code (2 to 12 upper-case letters or digits)")
         }
-        let record: CenterRecord?
-        do {
-            record = try database.center(code: code)
-        } catch {
-            throw IntakeError(.storage, "cannot read the center table: \(error)")
-        }
+        let record = try await read("the center table") { try await store.center(code: code) }
         guard let record else {
             throw IntakeError(.unknownCenter, "center \(code) is not registered at headquarters")
         }
         return record
     }
 
-    /// Checks and stores the batch in `body` for `center` at `sequence`; blocking (disk, database).
+    /// Checks and stores the batch in `body` for `center` at `sequence`; the disk work runs on NIO's thread pool.
     ///
     /// Always consumes `body`: the file is moved into `batches/` when accepted and removed otherwise.
     func process(
         _ body: ReceivedBody, center: CenterRecord, sequence: Int, now: Date = Date()
-    ) throws(IntakeError)
+    ) async throws(IntakeError)
         -> IntakeOutcome
     {
         var kept = false
         defer { if !kept { body.discard() } }
-        try body.syncAndClose()
+        try await Self.offload { () throws(IntakeError) in try body.syncAndClose() }
         let log = logger.with(center: center.code, sequence: sequence)
 
-        let existing = try read { try database.batch(center: center.code, sequence: sequence) }
+        let existing = try await read { try await store.batch(center: center.code, sequence: sequence) }
         if let existing, existing.tarSHA256 == body.sha256 && existing.tarSize == body.size {
             log.info("resend of an accepted batch: answered with its original receipt")
             return .alreadyReceived(existing.receipt)
         }
-        let (key, signedManifest) = try authenticate(body, center: center, sequence: sequence)
+        let (key, signedManifest) = try await authenticate(body, center: center, sequence: sequence)
         if let existing {
-            throw try conflict(body, existing: existing, center: center.code, log: log)
+            throw try await conflict(body, existing: existing, center: center.code, log: log)
         }
-        let last = try read { try database.lastBatch(center: center.code) }
+        let last = try await read { try await store.lastBatch(center: center.code) }
         let expected = (last?.sequence ?? 0) + 1
         guard sequence == expected else {
             throw IntakeError(
@@ -128,9 +135,12 @@ public final class Intake: Sendable {
         }
         let contents: BatchContents
         do throws(IntakeError) {
-            contents = try IntakeChecks.examine(
-                path: body.path, key: key, center: center.code, sequence: sequence, expected: expected,
-                previous: previous, limits: readerLimits)
+            let limits = readerLimits
+            contents = try await Self.offload { () throws(IntakeError) in
+                try IntakeChecks.examine(
+                    path: body.path, key: key, center: center.code, sequence: sequence, expected: expected,
+                    previous: previous, limits: limits)
+            }
         } catch {
             if error.code == .brokenChain {
                 log.critical("ALARM: \(error.message)")
@@ -138,7 +148,7 @@ public final class Intake: Sendable {
             throw error
         }
 
-        let outcome = try store(body, contents: contents, center: center.code, now: now, log: log)
+        let outcome = try await keep(body, contents: contents, center: center.code, now: now, log: log)
         kept = true
         return outcome
     }
@@ -148,15 +158,18 @@ public final class Intake: Sendable {
     /// huge or crafted body cannot make headquarters parse it, and cannot raise an alarm.
     private func authenticate(
         _ body: ReceivedBody, center: CenterRecord, sequence: Int
-    ) throws(IntakeError) -> (key: Ed25519PublicKey, manifest: [UInt8]) {
+    ) async throws(IntakeError) -> (key: Ed25519PublicKey, manifest: [UInt8]) {
         let key: Ed25519PublicKey
         do {
             key = try Ed25519PublicKey(pemRepresentation: center.publicKeyPEM)
         } catch {
             throw IntakeError(.storage, "the stored key of \(center.code) cannot be read: \(error)")
         }
-        let manifest = try IntakeChecks.authenticate(
-            path: body.path, key: key, center: center.code, sequence: sequence, limits: readerLimits)
+        let limits = readerLimits
+        let manifest = try await Self.offload { () throws(IntakeError) in
+            try IntakeChecks.authenticate(
+                path: body.path, key: key, center: center.code, sequence: sequence, limits: limits)
+        }
         return (key, manifest)
     }
 
@@ -165,9 +178,9 @@ public final class Intake: Sendable {
     /// answer names no digest of what is stored.
     private func conflict(
         _ body: ReceivedBody, existing: AcceptedBatch, center: String, log: Logger
-    ) throws(IntakeError) -> IntakeError {
+    ) async throws(IntakeError) -> IntakeError {
         let sequence = existing.sequence
-        let expected = (try read { try database.lastBatch(center: center) }?.sequence ?? 0) + 1
+        let expected = (try await read { try await store.lastBatch(center: center) }?.sequence ?? 0) + 1
         log.critical(
             "ALARM: \(center) batch \(sequence) was uploaded again, signed by the center, with different bytes (SHA-256 \(body.sha256), \(body.size) bytes; accepted \(existing.tarSHA256))"
         )
@@ -178,12 +191,12 @@ public final class Intake: Sendable {
             expectedSequence: expected)
     }
 
-    /// Stores the batch in one transaction and moves its file into `batches/`; a crash or error
-    /// before the commit leaves neither row nor (after cleanup) file.
-    private func store(
+    /// Stores the batch, its records and its bytes in one transaction of the store; a crash or
+    /// error before the commit leaves neither row nor (after cleanup) file.
+    private func keep(
         _ body: ReceivedBody, contents: BatchContents, center: String, now: Date, log: Logger
     )
-        throws(IntakeError) -> IntakeOutcome
+        async throws(IntakeError) -> IntakeOutcome
     {
         let manifest = contents.manifest
         let receivedAt = Receipt.timestamp(now)
@@ -198,15 +211,12 @@ public final class Intake: Sendable {
             throw IntakeError(.storage, "cannot sign the receipt: \(error)")
         }
         let relative = HQFolder.batchFile(center: center, sequence: manifest.sequence)
-        let destination = folder.url.appendingPathComponent(relative)
         let accepted = AcceptedBatchInput(
             center: center, contents: contents, tarSHA256: body.sha256, tarSize: body.size, file: relative,
             receivedAt: receivedAt, receipt: receipt)
         let result: IntakeDecision
         do {
-            result = try database.accept(accepted) {
-                try body.moveInto(destination)
-            }
+            result = try await store.accept(accepted, body: body, folder: folder)
         } catch let duplicate as DuplicateReference {
             log.critical(
                 "ALARM: \(center) batch \(manifest.sequence) repeats an application already received in batch \(duplicate.sequence)"
@@ -215,8 +225,9 @@ public final class Intake: Sendable {
                 .conflict,
                 "\(center) batch \(manifest.sequence) holds \(duplicate.reference), which headquarters already received "
                     + "in batch \(duplicate.sequence)")
+        } catch let error as HQStoreUnavailable {
+            throw IntakeError(.unavailable, "cannot store \(center) batch \(manifest.sequence) now: \(error)")
         } catch {
-            unlink(destination.path)
             throw IntakeError(.storage, "cannot store \(center) batch \(manifest.sequence): \(error)")
         }
         switch result {
@@ -242,11 +253,29 @@ public final class Intake: Sendable {
         }
     }
 
-    private func read<T>(_ body: () throws -> T) throws(IntakeError) -> T {
+    /// A read of the store; unreachable is 503 (the kiosk tries again later), any other failure 500.
+    func read<T>(_ what: String = "the batch table", _ body: () async throws -> T) async throws(IntakeError) -> T {
         do {
-            return try body()
+            return try await body()
+        } catch let error as HQStoreUnavailable {
+            throw IntakeError(.unavailable, "cannot read \(what) now: \(error)")
         } catch {
-            throw IntakeError(.storage, "cannot read the batch table: \(error)")
+            throw IntakeError(.storage, "cannot read \(what): \(error)")
+        }
+    }
+
+    /// Runs blocking work (fsync, reading and hashing the archive) on NIO's thread pool.
+    static func offload<T: Sendable>(
+        _ body: @escaping @Sendable () throws(IntakeError) -> T
+    ) async throws(IntakeError)
+        -> T
+    {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { try body() }
+        } catch let error as IntakeError {
+            throw error
+        } catch {
+            throw IntakeError(.storage, "cannot process the batch: \(error)")
         }
     }
 }

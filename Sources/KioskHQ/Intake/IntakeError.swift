@@ -31,6 +31,9 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case busy = "busy"
         /// 500: headquarters could not store it (disk, database); the kiosk retries later.
         case storage = "storage"
+        /// 503: headquarters' database cannot be reached now (down, restarting); answered with
+        /// `Retry-After`, the kiosk retries later.
+        case unavailable = "unavailable"
     }
 
     public let code: Code
@@ -55,7 +58,7 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedMediaType: 415
         case .unverifiable: 422
         case .timeout: 408
-        case .busy: 503
+        case .busy, .unavailable: 503
         case .storage: 500
         }
     }

@@ -45,13 +45,15 @@ public struct HQServer: Sendable {
 
     public let intake: Intake
     public let settings: Settings
+    public let metrics: HQMetrics
     let gate: UploadGate
     let logger: Logger
 
-    public init(intake: Intake, settings: Settings, logger: Logger) {
+    public init(intake: Intake, settings: Settings, logger: Logger, metrics: HQMetrics = HQMetrics()) {
         self.intake = intake
         self.settings = settings
         self.logger = logger
+        self.metrics = metrics
         gate = UploadGate(limits: settings.uploads)
     }
 
@@ -112,13 +114,25 @@ public struct HQServer: Sendable {
         let router = Router(context: IntakeRequestContext.self)
         let intake = intake
         let gate = gate
+        let metrics = metrics
         router.get("/health") { _, _ in
             Self.json(.ok, Array(#"{"status":"ok"}"#.utf8) + [0x0A])
         }
+        router.get("/metrics") { _, context in
+            do {
+                let text = try await metrics.render(store: intake.store)
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+            } catch {
+                context.logger.error("cannot read the store for /metrics: \(error)")
+                return Self.problem(IntakeError(.unavailable, "the figures cannot be read from the store now"))
+            }
+        }
         router.get("/v1/centers/:center/status") { _, context in
             do {
-                let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
-                let last = try intake.database.lastBatch(center: center.code)
+                let center = try await intake.registeredCenter(context.parameters.get("center") ?? "")
+                let last = try await intake.read { try await intake.store.lastBatch(center: center.code) }
                 let status = CenterStatus(
                     center: center.code, lastSequence: last?.sequence ?? 0, lastManifestSHA256: last?.manifestSHA256,
                     lastReceivedAt: last?.receivedAt)
@@ -131,7 +145,7 @@ public struct HQServer: Sendable {
         }
         router.get("/v1/centers/:center/catalog") { _, context in
             do {
-                let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
+                let center = try await intake.registeredCenter(context.parameters.get("center") ?? "")
                 let current: (SignedCatalog, CatalogStatement)?
                 do {
                     current = try intake.folder.currentCatalog(for: center.code)
@@ -151,8 +165,11 @@ public struct HQServer: Sendable {
         }
         router.put("/v1/centers/:center/batches/:sequence") { request, context in
             do {
-                return try await Self.receive(request, context: context, intake: intake, gate: gate)
+                let response = try await Self.receive(request, context: context, intake: intake, gate: gate)
+                if response.status == .created { metrics.countAccepted() }
+                return response
             } catch let error as IntakeError {
+                metrics.countRefused(error)
                 if error.status >= 500 && error.code != .busy {
                     context.logger.error("\(error.message)")
                 } else {
@@ -178,7 +195,7 @@ public struct HQServer: Sendable {
         let center: CenterRecord
         let sequence: Int
         do {
-            (center, sequence) = try checkRequestLine(request, context: context, intake: intake)
+            (center, sequence) = try await checkRequestLine(request, context: context, intake: intake)
             let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
             let admitted = try gate.admit(center: center.code, declaredBytes: declared)
             pass = admitted
@@ -200,16 +217,7 @@ public struct HQServer: Sendable {
         }
         deadline.cancel()
         defer { pass?.release() }
-        let outcome: IntakeOutcome
-        do {
-            outcome = try await NIOThreadPool.singleton.runIfActive {
-                try intake.process(body, center: center, sequence: sequence)
-            }
-        } catch let error as IntakeError {
-            throw error
-        } catch {
-            throw IntakeError(.storage, "cannot process the batch: \(error)")
-        }
+        let outcome = try await intake.process(body, center: center, sequence: sequence)
         switch outcome {
         case .accepted(let receipt): return json(.created, receipt.wireBody())
         case .alreadyReceived(let receipt): return json(.ok, receipt.wireBody())
@@ -219,9 +227,9 @@ public struct HQServer: Sendable {
     /// The center and sequence of an upload, checked with its headers before any body is read.
     private static func checkRequestLine(
         _ request: Request, context: IntakeRequestContext, intake: Intake
-    ) throws(IntakeError) -> (CenterRecord, Int) {
+    ) async throws(IntakeError) -> (CenterRecord, Int) {
         let sequence = try IntakeChecks.sequence(inPath: context.parameters.get("sequence"))
-        let center = try intake.registeredCenter(context.parameters.get("center") ?? "")
+        let center = try await intake.registeredCenter(context.parameters.get("center") ?? "")
         if let type = request.headers[.contentType]?.lowercased(),
             !type.hasPrefix(IntakeProtocol.batchContentType), !type.hasPrefix("application/octet-stream")
         {
@@ -248,7 +256,7 @@ public struct HQServer: Sendable {
 
     static func problem(_ error: IntakeError, retryAfterSeconds: Int = UploadLimits().retryAfterSeconds) -> Response {
         var response = json(HTTPResponse.Status(code: error.status), error.problem.wireBody())
-        if error.code == .busy {
+        if error.code == .busy || error.code == .unavailable {
             response.headers[.retryAfter] = String(retryAfterSeconds)
         }
         return response

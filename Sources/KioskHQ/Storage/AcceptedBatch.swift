@@ -38,6 +38,25 @@ public struct AcceptedBatch: Equatable, Sendable {
     public let receivedAt: String
     public let receipt: SignedReceipt
 
+    init(
+        center: String, sequence: Int, manifest: [UInt8], signature: [UInt8], manifestSHA256: String,
+        recordsSHA256: String, recordCount: Int, tarSHA256: String, tarSize: Int, file: String, receivedAt: String,
+        receipt: SignedReceipt
+    ) {
+        self.center = center
+        self.sequence = sequence
+        self.manifest = manifest
+        self.signature = signature
+        self.manifestSHA256 = manifestSHA256
+        self.recordsSHA256 = recordsSHA256
+        self.recordCount = recordCount
+        self.tarSHA256 = tarSHA256
+        self.tarSize = tarSize
+        self.file = file
+        self.receivedAt = receivedAt
+        self.receipt = receipt
+    }
+
     init(row: Row) {
         center = row["center"]
         sequence = row["sequence"]

@@ -4,18 +4,19 @@ import KioskBatch
 import KioskReceipt
 
 /// A verified batch, ready to be stored.
-struct AcceptedBatchInput {
+public struct AcceptedBatchInput: Sendable {
     let center: String
     let contents: BatchContents
     let tarSHA256: String
     let tarSize: Int
+    /// The tar's path relative to the data folder (where `SQLiteHQStore` keeps it).
     let file: String
     let receivedAt: String
     let receipt: SignedReceipt
 }
 
 /// How the storing transaction ended.
-enum IntakeDecision {
+public enum IntakeDecision: Sendable {
     /// Stored and committed.
     case stored
     /// Another request stored this sequence first; here it is.
