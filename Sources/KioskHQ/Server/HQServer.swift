@@ -6,6 +6,7 @@ import KioskReceipt
 import KioskSupport
 import Logging
 import NIOCore
+import NIOHTTPTypes
 import NIOPosix
 import NIOSSL
 
@@ -168,6 +169,11 @@ public struct HQServer: Sendable {
                 let response = try await Self.receive(request, context: context, intake: intake, gate: gate)
                 if response.status == .created { metrics.countAccepted() }
                 return response
+            } catch let early as EarlyRefusal {
+                metrics.countRefused(early.error)
+                context.logger.notice("\(early.error.message) (refused before the body was sent)")
+                return try await Self.answerAndClose(
+                    early.error, retryAfterSeconds: gate.limits.retryAfterSeconds, context: context)
             } catch let error as IntakeError {
                 metrics.countRefused(error)
                 if error.status >= 500 && error.code != .busy {
@@ -194,12 +200,21 @@ public struct HQServer: Sendable {
         let body: ReceivedBody
         let center: CenterRecord
         let sequence: Int
+        // A client that sent `Expect: 100-continue` waits for "100 Continue" before the body.
+        var awaitingContinue = expectsContinue(request)
         do {
             (center, sequence) = try await checkRequestLine(request, context: context, intake: intake)
             let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
             let admitted = try gate.admit(center: center.code, declaredBytes: declared)
             pass = admitted
             let file = try IncomingFile(in: intake.folder.incomingURL, limit: intake.maxBatchBytes, pass: admitted)
+            if awaitingContinue {
+                // The cheap checks passed (known center, declared size, a place); a sequence past the
+                // next one is refused before the body is sent. An accepted one may be a resend (200).
+                try await checkNotAhead(center: center.code, sequence: sequence, intake: intake)
+                try await context.channel.writeAndFlush(HTTPResponsePart.head(HTTPResponse(status: .continue)))
+                awaitingContinue = false
+            }
             while let chunk = try await chunks.next() {
                 try file.append(chunk)
             }
@@ -207,6 +222,12 @@ public struct HQServer: Sendable {
             body = file.finish()
         } catch {
             pass?.release()
+            // Refused before "100 Continue": the final answer goes at once and the client sends
+            // no body (RFC 9110, 10.1.1); the connection closes after it, as the client may
+            // still send one.
+            if awaitingContinue, let refusal = error as? IntakeError {
+                throw EarlyRefusal(error: refusal)
+            }
             // The rest of the body is read and dropped (within the same deadline), so that a
             // client still sending receives the refusal and the connection stays usable.
             if !deadline.hasFired {
@@ -221,6 +242,41 @@ public struct HQServer: Sendable {
         switch outcome {
         case .accepted(let receipt): return json(.created, receipt.wireBody())
         case .alreadyReceived(let receipt): return json(.ok, receipt.wireBody())
+        }
+    }
+
+    /// Writes `response` with `Connection: close` straight to the channel, then closes it once
+    /// it is on the wire: the body the client held back is never read (RFC 9110, 10.1.1).
+    /// Hummingbird's own write of the returned response then finds the channel closed.
+    static func answerAndClose(
+        _ error: IntakeError, retryAfterSeconds: Int, context: IntakeRequestContext
+    ) async throws -> Response {
+        let response = problem(error, retryAfterSeconds: retryAfterSeconds)
+        let body = ByteBuffer(bytes: error.problem.wireBody())
+        var head = response.head
+        head.headerFields[.connection] = "close"
+        head.headerFields[.contentLength] = String(body.readableBytes)
+        head.headerFields[.server] = "kiosk-hq"
+        let channel = context.channel
+        channel.write(HTTPResponsePart.head(head), promise: nil)
+        channel.write(HTTPResponsePart.body(body), promise: nil)
+        try await channel.writeAndFlush(HTTPResponsePart.end(nil))
+        try? await channel.close()
+        return response
+    }
+
+    /// Whether the request asks for "100 Continue" before it sends its body.
+    static func expectsContinue(_ request: Request) -> Bool {
+        request.headers[.expect]?.lowercased().contains("100-continue") ?? false
+    }
+
+    /// Refuses a sequence beyond the next one (a gap) without reading the body.
+    private static func checkNotAhead(center: String, sequence: Int, intake: Intake) async throws(IntakeError) {
+        let expected = (try await intake.read { try await intake.store.lastBatch(center: center) }?.sequence ?? 0) + 1
+        guard sequence <= expected else {
+            throw IntakeError(
+                .wrongSequence, "\(center) batch \(sequence) is out of order: headquarters expects batch \(expected)",
+                expectedSequence: expected)
         }
     }
 
@@ -261,4 +317,9 @@ public struct HQServer: Sendable {
         }
         return response
     }
+}
+
+/// A refusal of an upload that waits for "100 Continue": answered at once, body unread.
+struct EarlyRefusal: Error {
+    let error: IntakeError
 }

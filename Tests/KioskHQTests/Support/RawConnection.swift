@@ -32,12 +32,29 @@ final class RawConnection {
     deinit { close(fd) }
 
     /// The head of a PUT of batch `sequence` of `center` declaring `length` body bytes.
+    /// `headers` are more header lines, each ending in CRLF.
     @discardableResult
-    func sendHead(center: String = "DEMO01", sequence: Int = 1, length: Int) -> Bool {
+    func sendHead(center: String = "DEMO01", sequence: Int = 1, length: Int, headers: String = "") -> Bool {
         send(
             Array(
                 ("PUT /v1/centers/\(center)/batches/\(sequence) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/x-tar\r\nContent-Length: \(length)\r\n\r\n").utf8))
+                    + "Content-Type: application/x-tar\r\nContent-Length: \(length)\r\n\(headers)\r\n").utf8))
+    }
+
+    /// What the server sent until `needle` appeared, or all it sent within `seconds`.
+    func receive(until needle: String, within seconds: Double = 10) -> String {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, !String(decoding: received, as: UTF8.self).contains(needle) {
+            let got = recv(fd, &buffer, buffer.count, 0)
+            if got > 0 {
+                received += buffer[0..<got]
+            } else if got == 0 {
+                break
+            }
+        }
+        return String(decoding: received, as: UTF8.self)
     }
 
     /// Sends `bytes`; false once the connection is gone.
