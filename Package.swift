@@ -154,7 +154,8 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskReview", "KioskOutbox", "KioskBatch", "KioskCrypto", "KioskSupport",
+                "KioskCore", "KioskStore", "KioskReview", "KioskOutbox", "KioskBatch", "KioskCrypto", "KioskSeal",
+                "KioskSupport",
             ],
             swiftSettings: swiftSettings),
         // What every test target shares: temporary folders, running processes and stock tools,

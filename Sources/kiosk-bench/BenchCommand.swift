@@ -13,6 +13,7 @@ enum BenchCommand {
         switch arguments.first {
         case "unsealed-batch": try SealBenchmark.run(Array(arguments.dropFirst()))
         case "seed": try SeedCommand.run(Array(arguments.dropFirst()))
+        case "hq-batches": try HQBatchesCommand.run(Array(arguments.dropFirst()))
         default: usage()
         }
     }
@@ -23,6 +24,8 @@ enum BenchCommand {
             usage: kiosk-bench unsealed-batch DATA_DIR LIMIT   (a benchmark baseline; see bench/)
                    kiosk-bench seed DATA_DIR CENTER YEAR STAFF_ID < ANSWERS.jsonl
                        (approved applications for bench/ and reliability/, one JSON object of answers a line)
+                   kiosk-bench hq-batches SEALING_PUB_PEM OUT_DIR CENTERS BATCHES RECORDS [PREFIX]
+                       (keys and sealed signed chained batches of a simulated fleet, for bench/hq_fleet_bench.py)
             """, status: 2)
     }
 
