@@ -48,19 +48,47 @@ struct CentersCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the centers, their key and last accepted batch.")
+            abstract: "List the centers, their key and last accepted batch; flag the silent ones.",
+            discussion: """
+                A center whose last batch was accepted longer ago than --silent-after is marked \
+                SILENT, with how long; a count of them goes to standard error. Centers upload on a \
+                schedule, so a silent one has lost power, network or its kiosk. (GET /metrics \
+                gives the same time per center to alert on; see deploy/kiosk-hq-alerts.yml.)
+                """)
 
         @OptionGroup var data: HQDataOptions
+
+        @Option(
+            name: .customLong("silent-after"),
+            help: ArgumentHelp("Hours without an accepted batch after which a center is flagged.", valueName: "hours"))
+        var silentAfter = 48
+
+        func validate() throws {
+            guard (0...8760).contains(silentAfter) else {
+                throw ValidationError("--silent-after takes hours, from 0 to 8760")
+            }
+        }
 
         func run() async throws {
             let centers = try await data.withStore(try data.folder()) { try await $0.centerSummaries() }
             if centers.isEmpty {
                 print("no center registered; add one with `kiosk-hq centers add CODE --key center.pub.pem`")
             }
+            let now = Date()
+            var silent = 0
             for center in centers {
-                print(
+                var line =
                     "\(center.code)\tkey \(center.keyFingerprint)\tlast batch \(center.lastSequence)"
-                        + "\t\(center.lastReceivedAt ?? "-")\t\(center.records) applications")
+                    + "\t\(center.lastReceivedAt ?? "-")\t\(center.records) applications"
+                if let quiet = center.silence(at: now), quiet >= TimeInterval(silentAfter * 3600) {
+                    silent += 1
+                    line += "\tSILENT for \(Int(quiet / 3600)) h"
+                }
+                print(line)
+            }
+            if silent > 0 {
+                FileHandle.standardError.write(
+                    Data("\(silent) of \(centers.count) centers silent for \(silentAfter) h or longer\n".utf8))
             }
         }
     }

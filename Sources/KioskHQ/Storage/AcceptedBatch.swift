@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KioskReceipt
+import KioskSupport
 
 /// A registered center: its code and the public key its batches must be signed with.
 public struct CenterRecord: Equatable, Sendable {
@@ -18,6 +19,11 @@ public struct CenterSummary: Equatable, Sendable {
     public let lastSequence: Int
     public let lastReceivedAt: String?
     public let records: Int
+
+    /// How long since its last batch was accepted, at `now`; nil before its first batch.
+    public func silence(at now: Date) -> TimeInterval? {
+        lastReceivedAt.flatMap(RFC3339.parse).map { now.timeIntervalSince($0) }
+    }
 }
 
 /// A batch headquarters accepted, with the receipt it gave.

@@ -201,6 +201,14 @@ struct PostgresIntakeTests {
         #expect(scrapeB[#"kiosk_hq_batches_refused_total{reason="conflict"}"#] == 1)
         #expect(scrapeB["kiosk_hq_alarms_total"] == 1)
         #expect(scrapeA["kiosk_hq_alarms_total"] == 0)
+        // Every metric the example alert rules use is one kiosk-hq exports.
+        let rules = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../../deploy/kiosk-hq-alerts.yml"), encoding: .utf8)
+        let used = Set(rules.matches(of: /kiosk_hq_[a-z_]+/).map { String($0.output) })
+        #expect(used.count >= 3)
+        let exported = Set(scrapeB.keys.map { String($0.prefix { $0 != "{" }) })
+        #expect(used.subtracting(exported).isEmpty, "alert rules name metrics kiosk-hq does not export")
         // The stored figures are the same from every instance.
         for scrape in [scrapeA, scrapeB] {
             #expect(scrape["kiosk_hq_records_total"] == 6)
@@ -221,6 +229,10 @@ struct PostgresIntakeTests {
         #expect(list.status == 0)
         #expect(list.output.contains("DEMO01") && list.output.contains("last batch 2"))
         #expect(list.output.contains("6 applications"))
+        #expect(!list.output.contains("SILENT"))
+        let silent = try hq.hq(["centers", "list", "--silent-after", "0"])
+        #expect(silent.output.contains("SILENT for 0 h"))
+        #expect(silent.error.contains("1 of 1 centers silent for 0 h or longer"))
 
         let opening = hq.root.appendingPathComponent("opening.key.pem")
         try Data(try TestBatch.openingKey.pemRepresentation.utf8).write(to: opening)
@@ -248,10 +260,15 @@ struct PostgresIntakeTests {
     }
 }
 
-/// In CI the PostgreSQL tests must run: a missing server is a failure there, not a skip.
+/// In CI (`.ci/run` sets KIOSK_REQUIRE_POSTGRES) the PostgreSQL tests must run: a missing
+/// server is a failure there, not a skip.
 @Suite("PostgreSQL test server")
 struct PostgresTestServerTests {
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] != nil))
+    static let required = ["KIOSK_REQUIRE_POSTGRES", "CI"].contains {
+        !(ProcessInfo.processInfo.environment[$0] ?? "").isEmpty
+    }
+
+    @Test(.enabled(if: required))
     func ciGivesThePostgresTestsARealServer() throws {
         #expect(
             PostgresTestServer.available, "set KIOSK_HQ_TEST_POSTGRES: eval \"$(scripts/postgres-test-cluster start)\"")
