@@ -113,6 +113,18 @@ public final class Intake: Sendable {
         }
         let last = try await read { try await store.lastBatch(center: center.code) }
         let expected = (last?.sequence ?? 0) + 1
+        if sequence < expected {
+            // Stored since the first read, by another request (another instance): a resend of
+            // the same bytes gets that receipt, other bytes are the conflict.
+            let stored = try await self.read { try await store.batch(center: center.code, sequence: sequence) }
+            if let stored {
+                if stored.tarSHA256 == body.sha256 && stored.tarSize == body.size {
+                    log.info("the same batch was just accepted by another request: answered with its receipt")
+                    return .alreadyReceived(stored.receipt)
+                }
+                throw try await conflict(body, existing: stored, center: center.code, log: log)
+            }
+        }
         guard sequence == expected else {
             throw IntakeError(
                 .wrongSequence,
