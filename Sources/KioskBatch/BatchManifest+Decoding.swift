@@ -65,6 +65,12 @@ extension BatchManifest {
         guard sequence >= 1 else {
             throw fail("sequence is \(sequence); batches are numbered from 1")
         }
+        if let audit {
+            guard audit.length >= 1 else { throw fail("audit_length is \(audit.length); audit entries count from 1") }
+            guard Hex.isSHA256(audit.head) else {
+                throw fail("audit_head \(DisplayText.quoted(audit.head)) is not 64 lower-case hex digits")
+            }
+        }
         if let previous, !Hex.isSHA256(previous) {
             throw fail("previous \(DisplayText.quoted(previous)) is neither null nor 64 lower-case hex digits")
         }
@@ -119,6 +125,15 @@ extension BatchManifest {
         recordsSHA256 = try container.decode(String.self, forKey: .recordsSHA256)
         references = try container.decode([String].self, forKey: .references)
         sealingKeyFingerprint = try container.decodeIfPresent(String.self, forKey: .sealingKeyFingerprint)
+        // Both or neither.
+        let head = try container.decodeIfPresent(String.self, forKey: .auditHead)
+        let length = try container.decodeIfPresent(Int.self, forKey: .auditLength)
+        switch (head, length) {
+        case (let head?, let length?): audit = AuditWitness(length: length, head: head)
+        case (nil, nil): audit = nil
+        default:
+            throw BatchError(.malformedManifest, "manifest.json: audit_head and audit_length come together")
+        }
     }
 
     /// Encodes the fields, `previous` as null when absent; `encoded()` is the canonical form.
@@ -134,6 +149,8 @@ extension BatchManifest {
         try container.encode(recordsSHA256, forKey: .recordsSHA256)
         try container.encode(references, forKey: .references)
         try container.encodeIfPresent(sealingKeyFingerprint, forKey: .sealingKeyFingerprint)
+        try container.encodeIfPresent(audit?.head, forKey: .auditHead)
+        try container.encodeIfPresent(audit?.length, forKey: .auditLength)
     }
 
     /// Words a `DecodingError` as the field that is wrong and what it should be.

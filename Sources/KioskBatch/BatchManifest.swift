@@ -38,6 +38,11 @@ public struct BatchManifest: Codable, Equatable, Sendable {
     /// present exactly in format 2.
     public var sealingKeyFingerprint: String?
 
+    /// The kiosk's audit log when the batch was sealed (its newest entry's id and hash): a
+    /// witness headquarters keeps, so a rewritten log cannot hide. Nil from a kiosk whose log is
+    /// empty, and in batches sealed before kiosks sent it.
+    public var audit: AuditWitness?
+
     /// Whether the records are sealed (format 2).
     public var isSealed: Bool { format == Self.sealedFormat }
 
@@ -47,8 +52,9 @@ public struct BatchManifest: Codable, Equatable, Sendable {
     /// Makes a manifest: format 2 with `sealingKeyFingerprint`, format 1 (records in clear) without.
     public init(
         center: String, keyFingerprint: String, sequence: Int, previous: String?, createdAt: String, count: Int,
-        recordsSHA256: String, references: [String], sealingKeyFingerprint: String?
+        recordsSHA256: String, references: [String], sealingKeyFingerprint: String?, audit: AuditWitness? = nil
     ) {
+        self.audit = audit
         self.format = sealingKeyFingerprint == nil ? Self.plainFormat : Self.sealedFormat
         self.sealingKeyFingerprint = sealingKeyFingerprint
         self.center = center
@@ -75,7 +81,13 @@ public struct BatchManifest: Codable, Equatable, Sendable {
             bytes.append(UInt8(ascii: ":"))
         }
         bytes.append(UInt8(ascii: "{"))
-        key(CodingKeys.center.stringValue, first: true)
+        if let audit {
+            key(CodingKeys.auditHead.stringValue, first: true)
+            JSONString.appendLiteral(audit.head, to: &bytes)
+            key(CodingKeys.auditLength.stringValue)
+            bytes.append(contentsOf: String(audit.length).utf8)
+        }
+        key(CodingKeys.center.stringValue, first: audit == nil)
         JSONString.appendLiteral(center, to: &bytes)
         key(CodingKeys.count.stringValue)
         bytes.append(contentsOf: String(count).utf8)
@@ -122,6 +134,8 @@ public struct BatchManifest: Codable, Equatable, Sendable {
 
     /// The JSON keys, in the order `encoded()` writes them (sorted).
     enum CodingKeys: String, CodingKey, CaseIterable {
+        case auditHead = "audit_head"
+        case auditLength = "audit_length"
         case center
         case count
         case createdAt = "created_at"
@@ -132,5 +146,17 @@ public struct BatchManifest: Codable, Equatable, Sendable {
         case references
         case sealingKeyFingerprint = "sealing_key_fingerprint"
         case sequence
+    }
+}
+
+/// Where a kiosk's audit log stood: `length`, the id of its newest entry (ids run 1, 2, 3…
+/// with no gap), and `head`, that entry's hex SHA-256, which `kiosk audit verify --head` checks.
+public struct AuditWitness: Equatable, Sendable {
+    public let length: Int
+    public let head: String
+
+    public init(length: Int, head: String) {
+        self.length = length
+        self.head = head
     }
 }

@@ -152,11 +152,15 @@ public struct Outbox {
         let forget = sealing.keepPlaintextDays == 0
         var pending: DurableStream?
         defer { pending?.discard() }
+        // Where the audit log stands now (read before the sealing transaction, which may not read
+        // again): headquarters keeps it and refuses a later batch whose log is shorter, or as long
+        // with another head (a rewritten log).
+        let audit = try database.audit.head().map { AuditWitness(length: Int($0.id), head: $0.sha256) }
         let sealed = try database.batches.seal(limit: limit, at: now, forgetAnswers: forget) {
             sequence, previous, applications in
             let (stream, manifest) = try writeSealedFile(
                 sequence: sequence, previous: previous, applications: &applications, sealingKey: sealing.key,
-                createdAt: now)
+                createdAt: now, audit: audit)
             pending = stream
             return manifest
         }
@@ -181,7 +185,7 @@ public struct Outbox {
     /// which is removed unless committed, and what the database records.
     private func writeSealedFile(
         sequence: Int, previous: String?, applications: inout any ApplicationCursor, sealingKey: X25519PublicKey,
-        createdAt: Date
+        createdAt: Date, audit: AuditWitness?
     ) throws -> (DurableStream, SealedManifest) {
         let scratch = try stream(at: folder.appendingPathComponent(".\(UUID().uuidString).records.partial"))
         defer { scratch.discard() }
@@ -201,7 +205,7 @@ public struct Outbox {
         let manifest = BatchManifest(
             center: center, keyFingerprint: key.publicKey.fingerprint, sequence: sequence, previous: previous,
             createdAt: BatchManifest.rfc3339(createdAt), count: references.count, recordsSHA256: hasher.finalize().hex,
-            references: references, sealingKeyFingerprint: sealingKey.fingerprint)
+            references: references, sealingKeyFingerprint: sealingKey.fingerprint, audit: audit)
         let manifestBytes = manifest.encoded()
         let signature = try key.signature(for: manifestBytes)
 

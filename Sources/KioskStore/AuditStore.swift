@@ -56,6 +56,15 @@ extension AuditStore {
         }
     }
 
+    /// The newest entry's id and hash (the witness a sealed batch carries), or nil when the log is empty.
+    package func head() throws -> (id: Int64, sha256: String)? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").map {
+                (id: $0["id"], sha256: $0["sha256"])
+            }
+        }
+    }
+
     /// The highest audit id ever handed out, which is more than the last row's id when the
     /// newest rows were deleted.
     package func sequence() throws -> Int64 {

@@ -10,7 +10,7 @@ struct CentersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "centers",
         abstract: "Register centers and list where their batches stand.",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Audit.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -90,6 +90,41 @@ struct CentersCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(
                     Data("\(silent) of \(centers.count) centers silent for \(silentAfter) h or longer\n".utf8))
             }
+        }
+    }
+
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print where a center's audit log stood, as its last batch showed headquarters.",
+            discussion: """
+                Every batch manifest carries the length and head hash of the kiosk's audit log when \
+                it was sealed; headquarters refuses (an alarm, 409) a batch whose log is shorter, or \
+                as long with another head. On the kiosk, `kiosk audit verify --head HEAD` checks that \
+                the entry headquarters saw is still in its log: a log rewritten since cannot hide.
+                """)
+
+        @OptionGroup var data: HQDataOptions
+
+        @Argument(help: "The center code, e.g. DEMO01.")
+        var code: String
+
+        func run() async throws {
+            let (center, last) = try await data.withStore(try data.folder()) { store in
+                (try await store.center(code: code), try await store.lastBatch(center: code))
+            }
+            guard center != nil else { throw ValidationError("center \(code) is not registered") }
+            guard let last else {
+                print("\(code): no batch accepted yet, so no audit witness")
+                return
+            }
+            guard let audit = last.audit else {
+                print("\(code): its last batch (\(last.sequence)) carries no audit witness (sealed by an older kiosk)")
+                return
+            }
+            print(
+                "\(code) audit log at batch \(last.sequence) (received \(last.receivedAt)): \(audit.length) entries, "
+                    + "head \(audit.head)")
+            print("check on the kiosk: kiosk audit verify --head \(audit.head)")
         }
     }
 }

@@ -57,6 +57,30 @@ struct BatchManifestTests {
         #expect(decoded.format == BatchManifest.plainFormat)
     }
 
+    @Test("the audit witness is signed with the rest: first in key order, read back, both fields or neither")
+    func auditWitness() throws {
+        var manifest = Self.manifest()
+        manifest.audit = AuditWitness(length: 42, head: Self.digestC)
+        let bytes = manifest.encoded()
+        #expect(
+            String(decoding: bytes, as: UTF8.self).hasPrefix(
+                #"{"audit_head":"\#(Self.digestC)","audit_length":42,"center""#))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(bytes == [UInt8](try encoder.encode(manifest)) + [UInt8(ascii: "\n")])
+        #expect(try BatchManifest.decode(bytes) == manifest)
+
+        let text = String(decoding: bytes, as: UTF8.self)
+        for broken in [
+            text.replacingOccurrences(of: #""audit_length":42,"#, with: ""),
+            text.replacingOccurrences(of: #""audit_head":"\#(Self.digestC)","#, with: ""),
+            text.replacingOccurrences(of: #""audit_length":42"#, with: #""audit_length":0"#),
+            text.replacingOccurrences(of: Self.digestC, with: "not-a-hash"),
+        ] {
+            #expect(throws: BatchError.self, "\(broken.prefix(90))") { try BatchManifest.decode(Array(broken.utf8)) }
+        }
+    }
+
     /// Manifest texts that must be refused, each with why.
     static let refused: [(String, String)] = {
         let good = String(decoding: manifest().encoded(), as: UTF8.self)

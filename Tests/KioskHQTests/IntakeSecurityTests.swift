@@ -62,7 +62,8 @@ struct IntakeSecurityTests {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO batch (\(HQDatabase.batchColumns)) VALUES
+                    INSERT INTO batch (center, sequence, manifest, signature, manifest_sha256, records_sha256,
+                        record_count, tar_sha256, tar_size, file, received_at, receipt, receipt_signature) VALUES
                     ('DEMO01', 1, x'00', x'00', ?, ?, 3, ?, 1, 'f', '2026-11-27T21:45:00Z', x'00', x'00')
                     """,
                 arguments: [

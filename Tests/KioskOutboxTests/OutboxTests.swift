@@ -113,6 +113,23 @@ struct OutboxTests {
         #expect(try withAnswers() == 2)
     }
 
+    @Test func eachManifestCarriesTheAuditLogAsItStoodWhenSealed() throws {
+        // Given three approvals (three audit entries), then a batch, then two more
+        try store(3, approved: 3)
+        let (_, first) = try #require(try outbox.createBatch(limit: 500))
+        let headThen = try #require(try database.audit.head())
+        try store(2, approved: 2)
+        let (_, second) = try #require(try outbox.createBatch(limit: 500))
+        let headNow = try #require(try database.audit.head())
+
+        // Then each signed manifest names the log's length and head hash at its sealing
+        let firstWitness = try #require(try BatchReader.read(path: first.path).manifest.audit)
+        let secondWitness = try #require(try BatchReader.read(path: second.path).manifest.audit)
+        #expect(firstWitness == AuditWitness(length: Int(headThen.id), head: headThen.sha256))
+        #expect(secondWitness == AuditWitness(length: Int(headNow.id), head: headNow.sha256))
+        #expect(secondWitness.length > firstWitness.length)
+    }
+
     @Test func anotherKeyDoesNotOpenTheBatch() throws {
         try store(2, approved: 2)
         let (_, file) = try #require(try outbox.createBatch(limit: 500))

@@ -159,6 +159,13 @@ public final class Intake: Sendable {
             }
             throw error
         }
+        do throws(IntakeError) {
+            try IntakeChecks.checkAuditWitness(
+                contents.manifest.audit, last: last, center: center.code, sequence: sequence)
+        } catch {
+            log.critical("ALARM: \(error.message)")
+            throw error
+        }
 
         let outcome = try await keep(body, contents: contents, center: center.code, now: now, log: log)
         kept = true

@@ -115,4 +115,32 @@ package enum IntakeChecks {
         case .io: return IntakeError(.storage, "cannot read the received batch: \(error.message)")
         }
     }
+
+    /// The witness of the kiosk's audit log against the one the center's last batch carried:
+    /// once a center has sent one, every later batch carries one, never shorter, and as long
+    /// only with the same head. Otherwise the kiosk's log was cut or rewritten (an alarm).
+    static func checkAuditWitness(
+        _ witness: AuditWitness?, last: AcceptedBatch?, center: String, sequence: Int
+    ) throws(IntakeError) {
+        guard let seen = last?.audit else { return }
+        let before = "batch \(last?.sequence ?? 0) showed \(seen.length) entries, head \(seen.head)"
+        guard let witness else {
+            throw IntakeError(
+                .auditRewound,
+                "\(center) batch \(sequence) carries no audit witness, but \(before); the kiosk's audit log "
+                    + "cannot be checked against what headquarters saw")
+        }
+        if witness.length < seen.length {
+            throw IntakeError(
+                .auditRewound,
+                "\(center) batch \(sequence) shows an audit log of \(witness.length) entries, but \(before): "
+                    + "the kiosk's audit log was cut or rewritten")
+        }
+        if witness.length == seen.length && witness.head != seen.head {
+            throw IntakeError(
+                .auditRewound,
+                "\(center) batch \(sequence) shows the audit log at \(witness.length) entries with head "
+                    + "\(witness.head), but \(before): the kiosk's audit log was rewritten")
+        }
+    }
 }

@@ -18,6 +18,9 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case conflict = "conflict"
         /// 409: the batch does not chain onto the last accepted manifest (an alarm).
         case brokenChain = "broken-chain"
+        /// 409: the kiosk's audit log, as the manifest shows it, is shorter than (or as long as,
+        /// with another head) what the center's last batch showed: cut or rewritten (an alarm).
+        case auditRewound = "audit-rewound"
         /// 413: the body is over the configured limit.
         case tooLarge = "too-large"
         /// 415: the body is declared as something other than a tar archive.
@@ -53,7 +56,7 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformed: 400
         case .unknownCenter: 403
         case .noCatalog: 404
-        case .wrongSequence, .conflict, .brokenChain: 409
+        case .wrongSequence, .conflict, .brokenChain, .auditRewound: 409
         case .tooLarge: 413
         case .unsupportedMediaType: 415
         case .unverifiable: 422

@@ -34,7 +34,8 @@ public final class HQMetrics: Sendable {
         alarms = registry.makeCounter(
             descriptor: Self.name(
                 "alarms", "total",
-                "Alarms: a sequence uploaded again with other bytes, a broken chain, a repeated application."))
+                "Alarms: a sequence uploaded again with other bytes, a broken chain, a repeated application, an audit log cut or rewritten."
+            ))
         records = registry.makeGauge(
             descriptor: Self.name("records", "total", "Applications (records) headquarters holds, all centers."))
     }
@@ -47,7 +48,7 @@ public final class HQMetrics: Sendable {
     /// An upload was refused for `error`; conflicts and broken chains are alarms too.
     func countRefused(_ error: IntakeError) {
         registry.makeCounter(descriptor: Self.refused, labels: [("reason", error.code.rawValue)]).increment()
-        if error.code == .conflict || error.code == .brokenChain {
+        if [.conflict, .brokenChain, .auditRewound].contains(error.code) {
             alarms.increment()
         }
     }

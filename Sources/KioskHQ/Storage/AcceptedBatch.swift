@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBatch
 import KioskReceipt
 import KioskSupport
 
@@ -43,12 +44,15 @@ public struct AcceptedBatch: Equatable, Sendable {
     public let file: String
     public let receivedAt: String
     public let receipt: SignedReceipt
+    /// The kiosk's audit log when it sealed the batch (from the signed manifest), if it said.
+    public let audit: AuditWitness?
 
     init(
         center: String, sequence: Int, manifest: [UInt8], signature: [UInt8], manifestSHA256: String,
         recordsSHA256: String, recordCount: Int, tarSHA256: String, tarSize: Int, file: String, receivedAt: String,
-        receipt: SignedReceipt
+        receipt: SignedReceipt, audit: AuditWitness?
     ) {
+        self.audit = audit
         self.center = center
         self.sequence = sequence
         self.manifest = manifest
@@ -77,5 +81,14 @@ public struct AcceptedBatch: Equatable, Sendable {
         receivedAt = row["received_at"]
         receipt = SignedReceipt(
             bytes: [UInt8](row["receipt"] as Data), signature: [UInt8](row["receipt_signature"] as Data))
+        let length: Int? = row["audit_length"]
+        let head: String? = row["audit_head"]
+        audit = zip(length, head).map { AuditWitness(length: $0, head: $1) }
     }
+}
+
+/// Both optionals, or nil.
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

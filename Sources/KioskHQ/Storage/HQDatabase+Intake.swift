@@ -42,13 +42,13 @@ extension HQDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO batch (\(Self.batchColumns))
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     batch.center, manifest.sequence, Data(batch.contents.manifestBytes), Data(batch.contents.signature),
                     batch.contents.manifestSHA256, manifest.recordsSHA256, manifest.count, batch.tarSHA256,
                     batch.tarSize, batch.file, batch.receivedAt, Data(batch.receipt.bytes),
-                    Data(batch.receipt.signature),
+                    Data(batch.receipt.signature), manifest.audit?.length, manifest.audit?.head,
                 ])
             let insert = try db.makeStatement(
                 sql: "INSERT INTO record (reference, center, sequence, position) VALUES (?, ?, ?, ?)")

@@ -92,6 +92,13 @@ public final class HQDatabase: Sendable {
             try db.rename(table: "record_v2", to: "record")
             try db.create(index: "record_on_batch", on: "record", columns: ["center", "sequence"])
         }
+        // The witness of each center's audit log: where it stood when the kiosk sealed the batch.
+        migrator.registerMigration("v3-audit-witness") { db in
+            try db.alter(table: "batch") { t in
+                t.add(column: "audit_length", .integer)
+                t.add(column: "audit_head", .text)
+            }
+        }
         return migrator
     }
 }
@@ -194,7 +201,7 @@ extension HQDatabase {
 
     static let batchColumns = """
         center, sequence, manifest, signature, manifest_sha256, records_sha256, record_count, tar_sha256, tar_size,
-        file, received_at, receipt, receipt_signature
+        file, received_at, receipt, receipt_signature, audit_length, audit_head
         """
 
     static func batch(_ db: Database, center: String, sequence: Int) throws -> AcceptedBatch? {

@@ -59,7 +59,19 @@ extension PostgresHQStore {
                 "CREATE INDEX record_on_batch ON record (center, sequence)",
                 "CREATE INDEX batch_by_arrival ON batch (received_at, center, sequence)",
             ]
-        )
+        ),
+        // The witness of each center's audit log: where it stood when the kiosk sealed the batch.
+        (
+            "v2-audit-witness",
+            [
+                "ALTER TABLE batch ADD COLUMN audit_length bigint",
+                "ALTER TABLE batch ADD COLUMN audit_head text",
+                """
+                ALTER TABLE batch ADD CONSTRAINT audit_both_or_neither
+                    CHECK ((audit_length IS NULL) = (audit_head IS NULL))
+                """,
+            ]
+        ),
     ]
 
     /// The advisory lock key that serialises migrations across instances ("kiosk-hq" in ASCII).

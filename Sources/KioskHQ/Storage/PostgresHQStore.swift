@@ -1,4 +1,5 @@
 import Foundation
+import KioskBatch
 import KioskCrypto
 import KioskReceipt
 import KioskSupport
@@ -134,16 +135,19 @@ public final class PostgresHQStore: HQStore {
 
     static let batchColumns = """
         center, sequence, manifest, signature, manifest_sha256, records_sha256, record_count, tar_sha256, tar_size,
-        file, received_at, receipt, receipt_signature
+        file, received_at, receipt, receipt_signature, audit_length, audit_head
         """
 
-    typealias BatchRow = (String, Int, Data, Data, String, String, Int, String, Int, String, String, Data, Data)
+    typealias BatchRow = (
+        String, Int, Data, Data, String, String, Int, String, Int, String, String, Data, Data, Int?, String?
+    )
 
     static func batch(_ row: BatchRow) -> AcceptedBatch {
         AcceptedBatch(
             center: row.0, sequence: row.1, manifest: [UInt8](row.2), signature: [UInt8](row.3),
             manifestSHA256: row.4, recordsSHA256: row.5, recordCount: row.6, tarSHA256: row.7, tarSize: row.8,
-            file: row.9, receivedAt: row.10, receipt: SignedReceipt(bytes: [UInt8](row.11), signature: [UInt8](row.12)))
+            file: row.9, receivedAt: row.10, receipt: SignedReceipt(bytes: [UInt8](row.11), signature: [UInt8](row.12)),
+            audit: row.13.flatMap { length in row.14.map { AuditWitness(length: length, head: $0) } })
     }
 
     private func batches(_ query: PostgresQuery) async throws -> [AcceptedBatch] {
@@ -223,7 +227,8 @@ public final class PostgresHQStore: HQStore {
                         VALUES (\(batch.center), \(manifest.sequence), \(Data(batch.contents.manifestBytes)),
                             \(Data(batch.contents.signature)), \(batch.contents.manifestSHA256), \(manifest.recordsSHA256),
                             \(manifest.count), \(batch.tarSHA256), \(batch.tarSize), \(batch.file), \(batch.receivedAt),
-                            \(Data(batch.receipt.bytes)), \(Data(batch.receipt.signature)))
+                            \(Data(batch.receipt.bytes)), \(Data(batch.receipt.signature)),
+                            \(manifest.audit?.length), \(manifest.audit?.head))
                         ON CONFLICT DO NOTHING
                         RETURNING sequence
                         """, logger: log)

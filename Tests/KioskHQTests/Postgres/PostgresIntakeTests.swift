@@ -1,4 +1,5 @@
 import Foundation
+import KioskBatch
 import KioskCrypto
 import KioskReceipt
 import KioskTestSupport
@@ -169,7 +170,10 @@ struct PostgresIntakeTests {
         let hq = try PostgresHQ(registerCenter: false)
         let instances = try (0..<4).map { _ in try hq.instance(wait: false) }
         for instance in instances { try instance.waitForPort() }
-        #expect(try hq.database.value("SELECT string_agg(name, ',') FROM hq_migration") == "v1-intake")
+        // Each step once: four instances, one row a step.
+        #expect(
+            try hq.database.value("SELECT string_agg(name, ',' ORDER BY name) FROM hq_migration")
+                == "v1-intake,v2-audit-witness")
         for instance in instances {
             let health = try ProcessRunner.run(
                 URL(fileURLWithPath: "/usr/bin/curl"), ["-sS", "\(instance.base)/health"])
@@ -217,13 +221,28 @@ struct PostgresIntakeTests {
         }
     }
 
-    @Test func centersListAndExportWorkTheSameOnPostgres() throws {
+    @Test func centersListAuditAndExportWorkTheSameOnPostgres() throws {
         let hq = try PostgresHQ()
         let a = try hq.instance()
-        let one = try TestBatch(key: hq.centerKey, sequence: 1, previous: nil)
-        let two = try TestBatch(key: hq.centerKey, sequence: 2, previous: one)
+        let (headA, headB) = (String(repeating: "a1", count: 32), String(repeating: "b2", count: 32))
+        let one = try TestBatch(
+            key: hq.centerKey, sequence: 1, previous: nil, audit: AuditWitness(length: 4, head: headA))
+        let two = try TestBatch(
+            key: hq.centerKey, sequence: 2, previous: one, audit: AuditWitness(length: 7, head: headB))
         #expect(try CurlUpload(try hq.file(one), to: a.base, sequence: 1).finish().status == 201)
         #expect(try CurlUpload(try hq.file(two), to: a.base, sequence: 2).finish().status == 201)
+        // A third batch from a rewritten (shorter) log is refused by the database-backed witness.
+        let rewound = try TestBatch(
+            key: hq.centerKey, sequence: 3, previous: two, audit: AuditWitness(length: 6, head: headA))
+        let refused = try CurlUpload(try hq.file(rewound), to: a.base, sequence: 3).finish()
+        #expect(refused.status == 409)
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("audit-rewound"))
+
+        let audit = try hq.hq(["centers", "audit", "DEMO01"])
+        #expect(audit.status == 0, "\(audit.error)")
+        #expect(audit.output.contains("DEMO01 audit log at batch 2"))
+        #expect(audit.output.contains("7 entries, head \(headB)"))
+        #expect(audit.output.contains("kiosk audit verify --head \(headB)"))
 
         let list = try hq.hq(["centers", "list"])
         #expect(list.status == 0)

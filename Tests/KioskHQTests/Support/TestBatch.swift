@@ -32,7 +32,7 @@ struct TestBatch {
     init(
         key: Ed25519PrivateKey, center: String = "DEMO01", sequence: Int, previous: TestBatch?, count: Int = 3,
         firstSerial: Int? = nil, answerSalt: String = "", referenceCenter: String? = nil, answers: [String]? = nil,
-        sealedTo: X25519PublicKey? = TestBatch.openingKey.publicKey
+        sealedTo: X25519PublicKey? = TestBatch.openingKey.publicKey, audit: AuditWitness? = nil
     ) throws {
         let first = firstSerial ?? ((sequence - 1) * count + 1)
         let records = (0..<(answers?.count ?? count)).map {
@@ -52,7 +52,7 @@ struct TestBatch {
             center: center, keyFingerprint: key.publicKey.fingerprint, sequence: sequence,
             previous: previous?.manifestSHA256, createdAt: "2026-11-27T21:45:00Z", count: records.count,
             recordsSHA256: SHA256.hash(bytes).hex, references: records.map(\.reference),
-            sealingKeyFingerprint: sealedTo?.fingerprint)
+            sealingKeyFingerprint: sealedTo?.fingerprint, audit: audit)
         self.center = center
         self.sequence = sequence
         manifestBytes = manifest.encoded()
