@@ -36,7 +36,9 @@ struct HQDataOptions: ParsableArguments {
             discussion: """
                 postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require], or \
                 postgres://USER@/DATABASE?host=/run/postgresql for a Unix socket; PGPASSWORD is read when \
-                the URL holds no password. Default: $KIOSK_HQ_DATABASE, else SQLite in the data folder.
+                the URL holds no password. Default: $KIOSK_HQ_DATABASE, else SQLite in the data folder. \
+                The keys and the published unit catalogs stay files in the data folder, which every \
+                instance needs a copy of.
                 """, valueName: "url"))
     var database: String?
 
