@@ -161,7 +161,8 @@ public final class Intake: Sendable {
         }
         do throws(IntakeError) {
             try IntakeChecks.checkAuditWitness(
-                contents.manifest.audit, last: last, center: center.code, sequence: sequence)
+                contents.manifest.audit, seen: last?.audit, lastSequence: last?.sequence ?? 0, center: center.code,
+                sequence: sequence)
         } catch {
             log.critical("ALARM: \(error.message)")
             throw error

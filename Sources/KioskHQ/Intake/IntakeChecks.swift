@@ -119,11 +119,13 @@ package enum IntakeChecks {
     /// The witness of the kiosk's audit log against the one the center's last batch carried:
     /// once a center has sent one, every later batch carries one, never shorter, and as long
     /// only with the same head. Otherwise the kiosk's log was cut or rewritten (an alarm).
+    ///
+    /// `seen` is what the center's last accepted batch (`lastSequence`) showed.
     static func checkAuditWitness(
-        _ witness: AuditWitness?, last: AcceptedBatch?, center: String, sequence: Int
+        _ witness: AuditWitness?, seen: AuditWitness?, lastSequence: Int, center: String, sequence: Int
     ) throws(IntakeError) {
-        guard let seen = last?.audit else { return }
-        let before = "batch \(last?.sequence ?? 0) showed \(seen.length) entries, head \(seen.head)"
+        guard let seen else { return }
+        let before = "batch \(lastSequence) showed \(seen.length) entries, head \(seen.head)"
         guard let witness else {
             throw IntakeError(
                 .auditRewound,
