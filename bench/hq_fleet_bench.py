@@ -43,6 +43,9 @@ import time
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from docblock import replace_block  # noqa: E402
+
 BEGIN, END = "<!-- hq-fleet-bench:start -->", "<!-- hq-fleet-bench:end -->"
 HEADING = "## Headquarters for the fleet (issue 13)"
 LISTENING = re.compile(r"listening on http://([0-9.]+):(\d+)")
@@ -288,16 +291,7 @@ def machine(admin_url):
 
 
 def write_doc(text_block):
-    path = os.path.join(ROOT, "docs", "PERFORMANCE.md")
-    text = open(path).read()
-    block = f"{BEGIN}\n{text_block}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    with open(path, "w") as f:
-        f.write(text)
-    print(f"wrote {os.path.relpath(path, ROOT)}")
+    replace_block(BEGIN, END, text_block, lambda text, block: text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n")
 
 
 def main():

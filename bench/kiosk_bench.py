@@ -37,6 +37,7 @@ KIOSK_DIR = os.path.join(ROOT, "Kiosk")
 sys.path.insert(0, os.path.join(ROOT, "reliability"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reference import reference  # noqa: E402
+from docblock import replace_block  # noqa: E402
 from kiosklib import (HQ, Binaries, Kiosk, center_public_key, insert_approved_in_bulk, sealing_key_pair,  # noqa: E402
                       sqlite)
 
@@ -642,19 +643,10 @@ def table(rows):
 
 
 def write_doc(rows, command, machine_text):
-    path = os.path.join(ROOT, "docs", "PERFORMANCE.md")
     begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
-    block = (f"{begin}\nMeasured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with\n\n"
-             f"```sh\n{command}\n```\n\non {machine_text}.\n\n{table(rows)}\n{end}")
-    text = open(path).read() if os.path.exists(path) else f"# Performance\n\n{begin}\n{end}\n"
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text += "\n" + block + "\n"
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-    print(f"wrote {os.path.relpath(path, ROOT)}")
+    body = (f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with\n\n"
+            f"```sh\n{command}\n```\n\non {machine_text}.\n\n{table(rows)}")
+    replace_block(begin, end, body, lambda text, block: text + "\n" + block + "\n")
 
 
 def main():

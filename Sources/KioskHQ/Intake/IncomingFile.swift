@@ -73,6 +73,11 @@ public struct ReceivedBody: Sendable {
     /// The file's path in `incoming/`.
     var path: String { file.temporary.path }
 
+    /// Whether these are the bytes of `batch` as it was accepted (a resend).
+    func holds(_ batch: AcceptedBatch) -> Bool {
+        batch.tarSHA256 == sha256 && batch.tarSize == size
+    }
+
     /// Flushes the file to disk and closes it, before it is read and checked.
     func syncAndClose() throws(IntakeError) {
         do {

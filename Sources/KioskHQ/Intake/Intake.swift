@@ -103,7 +103,7 @@ public final class Intake: Sendable {
         let log = logger.with(center: center.code, sequence: sequence)
 
         let existing = try await read { try await store.batch(center: center.code, sequence: sequence) }
-        if let existing, existing.tarSHA256 == body.sha256 && existing.tarSize == body.size {
+        if let existing, body.holds(existing) {
             log.info("resend of an accepted batch: answered with its original receipt")
             return .alreadyReceived(existing.receipt)
         }
@@ -118,7 +118,7 @@ public final class Intake: Sendable {
             // the same bytes gets that receipt, other bytes are the conflict.
             let stored = try await self.read { try await store.batch(center: center.code, sequence: sequence) }
             if let stored {
-                if stored.tarSHA256 == body.sha256 && stored.tarSize == body.size {
+                if body.holds(stored) {
                     log.info("the same batch was just accepted by another request: answered with its receipt")
                     return .alreadyReceived(stored.receipt)
                 }
@@ -126,10 +126,7 @@ public final class Intake: Sendable {
             }
         }
         guard sequence == expected else {
-            throw IntakeError(
-                .wrongSequence,
-                "\(center.code) batch \(sequence) is out of order: headquarters expects batch \(expected)",
-                expectedSequence: expected)
+            throw IntakeError.outOfOrder(center: center.code, sequence: sequence, expected: expected)
         }
 
         try IntakeChecks.checkSealed(
@@ -258,7 +255,7 @@ public final class Intake: Sendable {
             return .accepted(receipt)
         case .raced(let existing):
             // Another request stored this sequence between the checks and the transaction.
-            guard existing.tarSHA256 == body.sha256 else {
+            guard body.holds(existing) else {
                 log.critical("ALARM: \(center) batch \(manifest.sequence) arrived twice at once with different bytes")
                 throw IntakeError(
                     .conflict, "\(center) batch \(manifest.sequence) was just accepted with different bytes",
@@ -266,10 +263,7 @@ public final class Intake: Sendable {
             }
             return .alreadyReceived(existing.receipt)
         case .outOfOrder(let expected):
-            throw IntakeError(
-                .wrongSequence,
-                "\(center) batch \(manifest.sequence) is out of order: headquarters expects batch \(expected)",
-                expectedSequence: expected)
+            throw IntakeError.outOfOrder(center: center, sequence: manifest.sequence, expected: expected)
         }
     }
 

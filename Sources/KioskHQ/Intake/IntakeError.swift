@@ -50,6 +50,13 @@ public struct IntakeError: Error, Equatable, Sendable, CustomStringConvertible {
         self.expectedSequence = expectedSequence
     }
 
+    /// 409 `wrong-sequence`: `sequence` is not the one headquarters expects next.
+    static func outOfOrder(center: String, sequence: Int, expected: Int) -> IntakeError {
+        IntakeError(
+            .wrongSequence, "\(center) batch \(sequence) is out of order: headquarters expects batch \(expected)",
+            expectedSequence: expected)
+    }
+
     /// The HTTP status code for this refusal.
     public var status: Int {
         switch code {

@@ -274,9 +274,7 @@ public struct HQServer: Sendable {
     private static func checkNotAhead(center: String, sequence: Int, intake: Intake) async throws(IntakeError) {
         let expected = (try await intake.read { try await intake.store.lastBatch(center: center) }?.sequence ?? 0) + 1
         guard sequence <= expected else {
-            throw IntakeError(
-                .wrongSequence, "\(center) batch \(sequence) is out of order: headquarters expects batch \(expected)",
-                expectedSequence: expected)
+            throw IntakeError.outOfOrder(center: center, sequence: sequence, expected: expected)
         }
     }
 

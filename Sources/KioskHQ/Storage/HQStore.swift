@@ -19,8 +19,6 @@ public protocol HQStore: Sendable {
     func batch(center: String, sequence: Int) async throws -> AcceptedBatch?
     /// The center's last accepted batch, or nil before the first.
     func lastBatch(center: String) async throws -> AcceptedBatch?
-    /// How many records (applications) headquarters holds for `center`.
-    func recordCount(center: String) async throws -> Int
     /// Every accepted batch, in the order received (then by center and sequence).
     func acceptedBatches() async throws -> [AcceptedBatch]
     /// Stores a verified batch, its records and its bytes (the synced file `body`) in one

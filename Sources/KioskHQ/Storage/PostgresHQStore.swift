@@ -173,18 +173,14 @@ public final class PostgresHQStore: HQStore {
         ).first
     }
 
-    public func recordCount(center: String) async throws -> Int {
-        try await run {
-            let rows = try await self.client.query(
-                "SELECT COUNT(*) FROM record WHERE center = \(center)", logger: self.logger)
-            for try await count in rows.decode(Int.self) { return count }
-            return 0
-        }
-    }
-
     public func acceptedBatches() async throws -> [AcceptedBatch] {
         try await batches(
             "SELECT \(unescaped: Self.batchColumns) FROM batch ORDER BY received_at, center, sequence")
+    }
+
+    /// The sequence the center's chain expects next.
+    private func expectedNext(center: String) async throws -> Int {
+        (try await lastBatch(center: center)?.sequence ?? 0) + 1
     }
 
     /// Why the storing transaction was rolled back.
@@ -258,18 +254,18 @@ public final class PostgresHQStore: HQStore {
             }
         } catch Rollback.raced {
             guard let existing = try await self.batch(center: batch.center, sequence: manifest.sequence) else {
-                return .outOfOrder(expected: (try await lastBatch(center: batch.center)?.sequence ?? 0) + 1)
+                return .outOfOrder(expected: try await expectedNext(center: batch.center))
             }
             return .raced(existing)
         } catch Rollback.outOfOrder {
-            return .outOfOrder(expected: (try await lastBatch(center: batch.center)?.sequence ?? 0) + 1)
+            return .outOfOrder(expected: try await expectedNext(center: batch.center))
         } catch let error as HQStoreUnavailable {
             throw error
         } catch let error as DuplicateReference {
             throw error
         } catch let error where Self.sqlState(error) == "23503" {
             // The foreign key on the predecessor: the database refuses a gap whatever the check above saw.
-            return .outOfOrder(expected: (try await lastBatch(center: batch.center)?.sequence ?? 0) + 1)
+            return .outOfOrder(expected: try await expectedNext(center: batch.center))
         } catch let error where Self.sqlState(error) == "23505" && Self.constraint(error) == "record_pkey" {
             // Two batches holding one reference, committed at once: the other one stood first.
             throw DuplicateReference(reference: "a reference of this batch", sequence: 0)

@@ -21,43 +21,34 @@ public struct SQLiteHQStore: HQStore {
         SQLiteHQStore(try HQDatabase.open(at: folder.databasePath))
     }
 
-    private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(body)
+    /// Runs `body` with the database on NIO's thread pool.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable (HQDatabase) throws -> T) async throws -> T {
+        let database = database
+        return try await NIOThreadPool.singleton.runIfActive { try body(database) }
     }
 
     public func addCenter(code: String, key: Ed25519PublicKey, at date: Date) async throws -> CenterRecord {
-        let database = database
-        return try await blocking { try database.addCenter(code: code, key: key, at: date) }
+        try await blocking { try $0.addCenter(code: code, key: key, at: date) }
     }
 
     public func center(code: String) async throws -> CenterRecord? {
-        let database = database
-        return try await blocking { try database.center(code: code) }
+        try await blocking { try $0.center(code: code) }
     }
 
     public func centerSummaries() async throws -> [CenterSummary] {
-        let database = database
-        return try await blocking { try database.centerSummaries() }
+        try await blocking { try $0.centerSummaries() }
     }
 
     public func batch(center: String, sequence: Int) async throws -> AcceptedBatch? {
-        let database = database
-        return try await blocking { try database.batch(center: center, sequence: sequence) }
+        try await blocking { try $0.batch(center: center, sequence: sequence) }
     }
 
     public func lastBatch(center: String) async throws -> AcceptedBatch? {
-        let database = database
-        return try await blocking { try database.lastBatch(center: center) }
-    }
-
-    public func recordCount(center: String) async throws -> Int {
-        let database = database
-        return try await blocking { try database.recordCount(center: center) }
+        try await blocking { try $0.lastBatch(center: center) }
     }
 
     public func acceptedBatches() async throws -> [AcceptedBatch] {
-        let database = database
-        return try await blocking { try database.acceptedBatches() }
+        try await blocking { try $0.acceptedBatches() }
     }
 
     /// The rows in one SQLite transaction; the file is renamed into `batches/` just before the
@@ -67,9 +58,8 @@ public struct SQLiteHQStore: HQStore {
     ) async throws
         -> IntakeDecision
     {
-        let database = database
         let destination = folder.url.appendingPathComponent(batch.file)
-        return try await blocking {
+        return try await blocking { database in
             do {
                 return try database.accept(batch) { try body.moveInto(destination) }
             } catch {
