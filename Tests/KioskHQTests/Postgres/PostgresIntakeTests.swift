@@ -254,7 +254,7 @@ struct PostgresIntakeTests {
         #expect(silent.error.contains("1 of 1 centers silent for 0 h or longer"))
 
         let opening = hq.root.appendingPathComponent("opening.key.pem")
-        try Data(try TestBatch.openingKey.pemRepresentation.utf8).write(to: opening)
+        try Data(TestBatch.openingKey.pemRepresentation.utf8).write(to: opening)
         let export = try hq.hq(["export", "--opening-key", opening.path, "--format", "jsonl"])
         #expect(export.status == 0, "\(export.error)")
         let references = export.output.split(separator: "\n").compactMap {
