@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
+        .executable(name: "kiosk-attend", targets: ["kiosk-attend"]),
         .executable(name: "kiosk-hq", targets: ["kiosk-hq"]),
         .executable(name: "kiosk-bench", targets: ["kiosk-bench"]),
     ],
@@ -128,7 +129,7 @@ let package = Package(
             name: "KioskApp",
             dependencies: [
                 "KioskSupport",
-                "KioskCore", "KioskStore", "KioskSQLite", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
+                "KioskCore", "KioskStore", "KioskSQLite", "KioskTerminal", "KioskCrypto", "KioskBatch",
                 "KioskReview", "KioskReceipt",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -136,11 +137,25 @@ let package = Package(
         // The upload command's wiring: settings built from the configuration, its checks, reporters.
         .target(
             name: "KioskUploadSetup",
-            dependencies: ["KioskApp", "KioskUpload", "KioskCrypto", "KioskReceipt", "KioskStore"],
+            dependencies: ["KioskApp", "KioskOutbox", "KioskUpload", "KioskCrypto", "KioskReceipt", "KioskStore"],
             swiftSettings: swiftSettings),
+        // What `kiosk attend` and `kiosk-attend` share: the attend command and the data options.
+        // Nothing under it links the outbox's sealing, NIO or AsyncHTTPClient.
+        .target(
+            name: "KioskCommandLine",
+            dependencies: [
+                "KioskApp", "KioskCore", "KioskTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "kiosk-attend", dependencies: ["KioskCommandLine"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "kiosk",
             dependencies: [
+                // kiosk-attend is built with kiosk, so `kiosk attend` never execs a stale one.
+                "kiosk-attend", "KioskCommandLine",
                 "KioskApp", "KioskUploadSetup",
                 "KioskCore", "KioskStore", "KioskTerminal", "KioskCrypto", "KioskBatch", "KioskOutbox",
                 "KioskReview", "KioskUpload",

@@ -168,6 +168,7 @@ binary() {
     if [ -z "$bin_dir" ]; then
         command -v swift >/dev/null || fail "no swift toolchain here: build elsewhere and pass --bin-dir DIR"
         echo "building $name (release, Swift runtime linked in)..." >&2
+        # The kiosk product builds kiosk-attend with it (the form runs in it).
         (cd "$repo" && swift build -c release --static-swift-stdlib --product "$name" >&2)
         bin_dir=$(cd "$repo" && swift build -c release --static-swift-stdlib --show-bin-path)
     fi
@@ -207,6 +208,10 @@ echo "Installing the $role into ${root:-/}..."
 program=$(binary "$name")
 if [ "$role" = kiosk ]; then
     put "$program" $prefix/bin/kiosk 0755
+    # `kiosk attend` runs the form in kiosk-attend, which it finds beside itself.
+    attend_program=$(dirname "$program")/kiosk-attend
+    [ -x "$attend_program" ] || fail "$attend_program: no such executable (it is built with kiosk)"
+    put "$attend_program" $prefix/bin/kiosk-attend 0755
     put "$here/kiosk-admin" $prefix/sbin/kiosk-admin 0755
     put_tree "$repo/Kiosk" $prefix/share/kiosk
     put "$here/README.md" $prefix/share/doc/kiosk/README.md 0644

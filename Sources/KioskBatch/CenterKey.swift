@@ -1,5 +1,4 @@
 import Foundation
-import KioskBatch
 import KioskCrypto
 import KioskSupport
 

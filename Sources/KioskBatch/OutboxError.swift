@@ -1,4 +1,5 @@
-/// Why a batch could not be made, verified or kept; the message says what to do.
+/// Why a batch could not be made, verified or kept, or the center key used; the message says
+/// what to do. Here, not in KioskOutbox, because the center key (`CenterKey`) throws it too.
 public struct OutboxError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
         case keyMissing, keyExists, io, inconsistent, sealingKeyMissing

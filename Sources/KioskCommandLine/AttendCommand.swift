@@ -6,8 +6,8 @@ import KioskTerminal
 import Logging
 
 /// `kiosk attend`: the applicant form on this terminal.
-struct AttendCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct AttendCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "attend",
         abstract: "Run the applicant form on this terminal (the default command).",
         discussion: """
@@ -19,6 +19,8 @@ struct AttendCommand: AsyncParsableCommand {
             from the next applicant on without a restart; without one, from Kiosk/units.json.
             """
     )
+
+    package init() {}
 
     @OptionGroup var data: DataOptions
 
@@ -43,7 +45,7 @@ struct AttendCommand: AsyncParsableCommand {
     @Option(name: .customLong("health-interval"), help: .private)
     var healthInterval: Int?
 
-    func validate() throws {
+    package func validate() throws {
         if let idleTimeout, !(1...86_400).contains(idleTimeout) {
             throw ValidationError("--idle-timeout must be between 1 and 86400 seconds")
         }
@@ -52,9 +54,9 @@ struct AttendCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         KioskLogging.bootstrap(ProcessInfo.processInfo.environment)
-        let context = try data.context()
+        let context = try data.context(forms: .attend(override: form))
         let form = try context.resources.form(form ?? context.config.form)
         if let lang, !form.definition.languages.contains(lang) {
             throw ValidationError("the form \(form.definition.id) is not translated into \(lang.rawValue)")

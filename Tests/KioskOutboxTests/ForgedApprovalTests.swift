@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBatch
 import KioskCore
 import KioskCrypto
 import KioskTestSupport

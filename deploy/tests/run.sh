@@ -3,7 +3,7 @@
 #
 #   deploy/tests/run.sh CASE BIN_DIR
 #
-# BIN_DIR holds the built kiosk and kiosk-hq. Each case works in its own temporary folder,
+# BIN_DIR holds the built kiosk, kiosk-attend and kiosk-hq. Each case works in its own temporary folder,
 # prints what it checked, and exits 1 at the first failure with the reason.
 # Cases: shellcheck install idempotent users verify security uninstall retarget hq config client-cert
 set -euo pipefail
@@ -94,6 +94,7 @@ install)
     install_into "$root" >/dev/null
     r=$root/usr/local
     expect_file "$r/bin/kiosk" 755
+    expect_file "$r/bin/kiosk-attend" 755
     expect_file "$r/sbin/kiosk-admin" 755
     for file in forms/ua-contract.json forms/lt-volunteer.json units.json strings/uk.json strings/en.json \
         strings/lt.json config.example.json; do
@@ -263,7 +264,9 @@ hq)
     expect_file "$root/usr/local/lib/systemd/system/kiosk-hq.service" 644
     expect_state "$root" kiosk-hq.service enabled
     grep -q '^u kiosk-hq ' "$root/usr/local/lib/sysusers.d/kiosk-hq.conf" || fail "no kiosk-hq user"
-    [ ! -e "$root/usr/local/bin/kiosk" ] || fail "--hq installed the kiosk too"
+    for program in kiosk kiosk-attend; do
+        [ ! -e "$root/usr/local/bin/$program" ] || fail "--hq installed $program too"
+    done
     [ ! -e "$root/etc/systemd/system/ctrl-alt-del.target" ] || fail "--hq applied the kiosk lockdown"
     add_host_units "$root"
     output=$(systemd-analyze verify --root="$root" kiosk-hq.service 2>&1) || fail "verify kiosk-hq.service: $output"

@@ -1,6 +1,6 @@
 import Foundation
+import KioskBatch
 import KioskCrypto
-import KioskOutbox
 import KioskStore
 import KioskSupport
 

@@ -53,7 +53,19 @@ package struct KioskResources: Sendable {
             "no Kiosk folder found (looked in ./Kiosk and the installed share folders); pass --kiosk-dir DIR")
     }
 
-    package static func load(from directory: URL, source: String) throws(SetupError) -> KioskResources {
+    /// Which form definitions `load` reads and checks.
+    package enum FormSelection: Sendable {
+        /// Every `forms/*.json`: what `kiosk config check`, the review console and batches need.
+        case all
+        /// Only these forms (`forms/ID.json`), for `kiosk attend`, which fills one: decoding
+        /// and checking a definition it never shows was a fifth of its start. The others are
+        /// still checked by `kiosk config check` and by every other command.
+        case only(Set<String>)
+    }
+
+    package static func load(
+        from directory: URL, source: String, forms selection: FormSelection = .all
+    ) throws(SetupError) -> KioskResources {
         do {
             let catalog = try DefinitionLoader.catalog(
                 from: try read(directory, "units.json"), file: path(directory, "units.json"))
@@ -66,7 +78,7 @@ package struct KioskResources: Sendable {
                     from: try read(directory, name), language: language, file: path(directory, name))
             }
             var forms: [String: LoadedForm] = [:]
-            for name in try formFiles(in: directory) {
+            for name in try formFiles(in: directory, selection: selection) {
                 let data = try read(directory, "forms/\(name)")
                 let form = try DefinitionLoader.form(
                     from: data, file: path(directory, "forms/\(name)"), catalog: catalog)
@@ -87,9 +99,11 @@ package struct KioskResources: Sendable {
 
     package func form(_ id: String) throws(SetupError) -> LoadedForm {
         guard let form = forms[id] else {
-            throw SetupError(
-                "no form \"\(id)\" in \(directory.path)/forms (available: \(forms.keys.sorted().joined(separator: ", ")))"
-            )
+            let folder = directory.appendingPathComponent("forms")
+            let available =
+                ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+            throw SetupError("no form \"\(id)\" in \(folder.path) (available: \(available.joined(separator: ", ")))")
         }
         return form
     }
@@ -109,8 +123,14 @@ package struct KioskResources: Sendable {
         }
     }
 
-    private static func formFiles(in directory: URL) throws(SetupError) -> [String] {
+    private static func formFiles(in directory: URL, selection: FormSelection) throws(SetupError) -> [String] {
         let folder = directory.appendingPathComponent("forms")
+        if case .only(let ids) = selection {
+            // A form named but missing is reported by `form(_:)`, with the forms there are.
+            return ids.filter { !$0.contains("/") }.sorted().map { "\($0).json" }.filter {
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+            }
+        }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
             throw SetupError("cannot list \(folder.path)")
         }

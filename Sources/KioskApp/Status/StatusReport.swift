@@ -42,7 +42,7 @@ package struct StatusReport: Encodable, Sendable {
             counts = try database.applications.countsByState()
             upload = try? UploadStatusReport(database.delivery.summary())
             sealing = try? SealingStatusReport(
-                keyFingerprint: (try? context.sealing(keyOption: nil, accept: nil))??.key.fingerprint,
+                keyFingerprint: (try? context.sealingKey(keyOption: nil))??.fingerprint,
                 keepPlaintextDays: context.config.keepPlaintextDays ?? 0,
                 plaintextHeld: database.batches.plaintextHeld())
             integrity = "ok"

@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import KioskApp
 import KioskBatch
+import KioskCommandLine
 import KioskCrypto
 import KioskOutbox
+import KioskUploadSetup
 
 /// `kiosk batch`: seal approved applications into signed batches, and check batch files.
 struct BatchCommand: AsyncParsableCommand {

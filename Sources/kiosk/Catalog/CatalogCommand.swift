@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskApp
+import KioskCommandLine
 import KioskUpload
 import KioskUploadSetup
 

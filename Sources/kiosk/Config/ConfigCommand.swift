@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskApp
+import KioskCommandLine
 import KioskUploadSetup
 
 /// `kiosk config`: the configuration file, checked before a service starts on it.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import KioskApp
-import KioskOutbox
+import KioskBatch
+import KioskCommandLine
 
 /// `kiosk keys`: the center's Ed25519 signing key.
 struct KeysCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskApp
+import KioskCommandLine
 
 /// `kiosk status`: what is stored, and whether the database is healthy.
 struct StatusCommand: AsyncParsableCommand {

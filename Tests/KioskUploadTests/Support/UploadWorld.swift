@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import KioskBatch
 import KioskCore
 import KioskCrypto
 import KioskHQ
