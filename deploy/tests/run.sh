@@ -128,7 +128,7 @@ install)
     grep -qx 'NAutoVTs=0' "$r/lib/systemd/logind.conf.d/90-kiosk.conf" || fail "logind still spawns VTs"
     ok "lockdown: sysrq 0, legacy_tiocsti 0, journal limits, no auto VTs"
     # Everything the units and kiosk-admin name exists in the tree.
-    grep -q 'ExecStart=/usr/local/bin/kiosk attend$' "$r/lib/systemd/system/kiosk-attend@.service" || fail "attend ExecStart"
+    grep -q 'ExecStart=/usr/local/bin/kiosk-attend$' "$r/lib/systemd/system/kiosk-attend@.service" || fail "attend ExecStart"
     grep -q '^KIOSK=/usr/local/bin/kiosk$' "$r/sbin/kiosk-admin" || fail "kiosk-admin runs another binary"
     for unit in kiosk-attend@.service kiosk-review@.service kiosk-upload.service; do
         for setting in 'KIOSK_CONFIG=/etc/kiosk/config.json' 'SWIFT_BACKTRACE=enable=no' '^LimitCORE=0$' \
